@@ -1,0 +1,6 @@
+// The shared core: the only module drivers, edge-model and hw-sim may import.
+export * from './quantities.ts';
+export * from './qc.ts';
+export * from './observation.ts';
+export * from './clock.ts';
+export * from './wire.ts';

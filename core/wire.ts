@@ -1,0 +1,105 @@
+// Uplink contract v1 (docs/uplink.md): topics, batch and ack shapes, checksum.
+// JSON for now; issue #5 adds the compact encoding under the same version field.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { QC_FLAGS, QC_REASONS } from './qc.ts';
+import { QUANTITY_NAMES, type Quantity } from './quantities.ts';
+
+export const WIRE_VERSION = 1;
+
+export function topics(station: string) {
+  const base = `bonin/v1/${station}`;
+  return {
+    obs: `${base}/obs`,
+    nowcast: `${base}/nowcast`,
+    image: `${base}/image`,
+    status: `${base}/status`,
+    ack: `${base}/ack`,
+    cmd: `${base}/cmd`,
+  };
+}
+
+/** Topic filters the central side subscribes to (any station). */
+export const ANY_STATION = { obs: 'bonin/v1/+/obs', status: 'bonin/v1/+/status' };
+
+const minuteValue = z.object({
+  v: z.number().nullable(),
+  f: z.enum(QC_FLAGS),
+  r: z.array(z.enum(QC_REASONS)).optional(),
+  /** samples that went into the value */
+  n: z.number().int().nonnegative(),
+});
+export type MinuteValue = z.infer<typeof minuteValue>;
+
+const minuteRecord = z.object({
+  /** start of the minute, UTC ms */
+  ts: z.number().int(),
+  sensor: z.string().min(1),
+  values: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), minuteValue),
+});
+export type MinuteRecord = z.infer<typeof minuteRecord>;
+
+export const obsBatchSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  station: z.string().min(1),
+  seq: z.number().int().positive(),
+  created: z.number().int(),
+  records: z.array(minuteRecord),
+  /** hex sha256 of JSON.stringify([station, seq, records]) */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ObsBatch = z.infer<typeof obsBatchSchema>;
+
+export const ackSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  station: z.string().min(1),
+  /** the batch sequences stored (or already held) by the central system */
+  seqs: z.array(z.number().int().positive()),
+  /** the receiver's clock when it acked, UTC ms */
+  ts: z.number().int(),
+});
+export type Ack = z.infer<typeof ackSchema>;
+
+export const statusSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  station: z.string(),
+  state: z.enum(['online', 'offline']),
+  ts: z.number().int(),
+}).passthrough();
+export type Status = z.infer<typeof statusSchema>;
+
+export function batchChecksum(station: string, seq: number, records: MinuteRecord[]): string {
+  return createHash('sha256').update(JSON.stringify([station, seq, records])).digest('hex');
+}
+
+export function makeBatch(station: string, seq: number, created: number, records: MinuteRecord[]): ObsBatch {
+  return { v: WIRE_VERSION, station, seq, created, records, sha256: batchChecksum(station, seq, records) };
+}
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Parse and verify an obs batch from the wire; never throws. */
+export function decodeBatch(payload: Buffer | string): Decoded<ObsBatch> {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString());
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+  const parsed = obsBatchSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: `not a v1 batch: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
+  const b = parsed.data;
+  // Checksum over the records as sent (zod's output may order keys differently).
+  const rawRecords = (json as { records: MinuteRecord[] }).records;
+  if (batchChecksum(b.station, b.seq, rawRecords) !== b.sha256) return { ok: false, error: `checksum mismatch for ${b.station} seq ${b.seq}` };
+  return { ok: true, value: b };
+}
+
+export function decodeAck(payload: Buffer | string): Decoded<Ack> {
+  try {
+    const parsed = ackSchema.safeParse(JSON.parse(payload.toString()));
+    return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
+  } catch (e) {
+    return { ok: false, error: `not JSON: ${(e as Error).message}` };
+  }
+}
