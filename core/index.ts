@@ -4,3 +4,4 @@ export * from './qc.ts';
 export * from './observation.ts';
 export * from './clock.ts';
 export * from './wire.ts';
+export * from './checksums.ts';
