@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { qc, type Observation, type Quantity } from '../../core/index.ts';
+import { aggregateMinute } from './minute.ts';
+import { dewPoint, seaLevelPressure } from './meteo.ts';
+
+const T0 = Date.UTC(2026, 6, 1, 3, 0);
+let tick = 0;
+const o = (quantity: Quantity, value: number | null, ts = T0 + 1000 * tick++, flag: Observation['qc']['flag'] = 'good'): Observation =>
+  ({ ts, sensor: 'wxt', quantity, value, qc: flag === 'good' ? qc('good') : qc(flag, 'range') });
+const agg = (obs: Observation[], prevRainCounter: number | null = null) =>
+  aggregateMinute({ sensor: 'wxt', minuteStart: T0, obs, prevRainCounter, elevationM: 3 });
+const wind = (pairs: [number, number][]) => pairs.flatMap(([s, d], i) => [o('wind_speed', s, T0 + i * 1000), o('wind_from_direction', d, T0 + i * 1000)]);
+
+describe('one-minute aggregation (qc.md §6, §7 worked examples)', () => {
+  it('vector-mean direction across north: 5@350, 5@10 → 0°', () => {
+    const r = agg(wind([[5, 350], [5, 10]]));
+    expect(r.values.wind_from_direction!.v! % 360).toBeCloseTo(0, 3);
+    expect(r.values.wind_speed!.v).toBeCloseTo(5, 3);
+  });
+  it('10@30, 5@90 → direction 60°, scalar mean 7.5 m/s', () => {
+    const r = agg(wind([[10, 30], [5, 90]]));
+    expect(r.values.wind_from_direction!.v).toBeCloseTo(60, 3);
+    expect(r.values.wind_speed!.v).toBeCloseTo(7.5, 3);
+  });
+  it('opposed winds have no mean direction', () => {
+    expect(agg(wind([[3, 0], [3, 90], [3, 180], [3, 270]])).values.wind_from_direction!.v).toBeNull();
+  });
+  it('calm gives no direction (null, not 0 = north), and it is not "missing"', () => {
+    const r = agg(wind([[0.1, 0], [0.2, 0], [0, 0]]));
+    expect(r.values.wind_from_direction).toMatchObject({ v: null, f: 'good' });
+  });
+  it('gust is the largest device gust of the minute', () => {
+    expect(agg([o('wind_speed_of_gust', 6.1), o('wind_speed_of_gust', 9.7), o('wind_speed_of_gust', 7)]).values.wind_speed_of_gust!.v).toBe(9.7);
+  });
+  it('bad samples are skipped, suspect ones used and inherited, nothing vanishes', () => {
+    const r = agg([o('air_temperature', 24), o('air_temperature', 99, undefined, 'bad'), o('air_temperature', 26, undefined, 'suspect')]);
+    expect(r.values.air_temperature).toEqual({ v: 25, f: 'suspect', r: ['range'], n: 2 });
+  });
+  it('only bad samples → missing, with the reason kept', () => {
+    expect(agg([o('air_pressure', 1200, undefined, 'bad')]).values.air_pressure).toEqual({ v: null, f: 'missing', r: ['range'], n: 0 });
+  });
+  it('rain by counter difference against the counter before the minute', () => {
+    const r = agg([o('precipitation_amount_since_reset', 12.4), o('precipitation_amount_since_reset', 12.9)], 12.1);
+    expect(r.values.precipitation_amount!.v).toBeCloseTo(0.8, 6);
+  });
+  it('a counter that goes back (device reset) makes that minute missing, never negative', () => {
+    const r = agg([o('precipitation_amount_since_reset', 0.2)], 12.1);
+    expect(r.values.precipitation_amount).toMatchObject({ v: null, f: 'missing', r: ['sensor_status'] });
+  });
+  it('derives dew point and sea-level pressure from the minute means', () => {
+    const r = agg([o('air_temperature', 25), o('relative_humidity', 80), o('air_pressure', 1012)]);
+    expect(r.values.dew_point_temperature!.v).toBeCloseTo(dewPoint(25, 80), 2);
+    expect(r.values.air_pressure_at_mean_sea_level!.v).toBeCloseTo(1012.34, 2);
+  });
+});
+
+describe('formulas', () => {
+  it('sea-level pressure worked example: 1012.0 hPa, 25 °C, 80 %, 3 m → 1012.34 hPa', () => {
+    expect(seaLevelPressure(1012, 25, 80, 3)).toBeCloseTo(1012.34, 2);
+  });
+  it('dew point equals temperature at saturation and is lower below it', () => {
+    expect(dewPoint(20, 100)).toBeCloseTo(20, 6);
+    expect(dewPoint(27.7, 80)).toBeCloseTo(23.9, 1); // weather-sim.md §4 August example
+  });
+});

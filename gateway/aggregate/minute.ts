@@ -1,0 +1,127 @@
+// One-minute aggregation, first cut (issue #6 replaces it with the full WMO rules).
+// Pure: the samples of one sensor in one minute in, one MinuteRecord out.
+//  - P, T, RH and device health: arithmetic mean of usable samples;
+//  - wind speed: scalar mean; direction: unit-vector mean of non-calm samples, null when
+//    calm (mean speed < 0.5 m/s: ICAO calm, "no direction", not 0 = north);
+//  - gust: the largest device gust (WXT `Sx`) in the minute;
+//  - rain: counter difference against the last counter before the minute (survives gateway
+//    restarts); a counter that goes down is a device reset: that minute is `missing`;
+//  - dew point and sea-level pressure derived from the minute means.
+// Usable = not `bad` and not `missing`; an aggregate inherits the worst usable flag.
+import { mergeQc, type MinuteRecord, type MinuteValue, type Observation, type Qc, type Quantity } from '../../core/index.ts';
+import { dewPoint, seaLevelPressure } from './meteo.ts';
+
+export const MINUTE_MS = 60_000;
+const CALM_MS = 0.5;
+
+export interface MinuteInput {
+  sensor: string;
+  minuteStart: number;
+  /** every observation of the sensor with minuteStart ≤ ts < minuteStart + 60 s */
+  obs: Observation[];
+  /** last rain counter stored before the minute, if any */
+  prevRainCounter: number | null;
+  elevationM: number;
+}
+
+const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+const usable = (o: Observation) => o.value !== null && o.qc.flag !== 'bad' && o.qc.flag !== 'missing';
+
+function toValue(v: number | null, q: Qc, n: number): MinuteValue {
+  const out: MinuteValue = { v: v === null ? null : round(v), f: q.flag, n };
+  if (q.reasons.length) out.r = [...q.reasons];
+  return out;
+}
+
+function combined(samples: Observation[]): Qc {
+  return samples.reduce<Qc>((acc, o) => mergeQc(acc, o.qc), { flag: 'good', reasons: [] });
+}
+
+/** A value with no usable sample: missing, carrying why its samples were refused. */
+function missing(all: Observation[]): MinuteValue {
+  return toValue(null, { flag: 'missing', reasons: combined(all).reasons }, 0);
+}
+
+function summarise(all: Observation[], reduce: (xs: number[]) => number): MinuteValue {
+  const ok = all.filter(usable);
+  if (!ok.length) return missing(all);
+  return toValue(reduce(ok.map((o) => o.value as number)), combined(ok), ok.length);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const max = (xs: number[]) => Math.max(...xs);
+
+function windDirection(dirs: Observation[], speeds: Observation[]): MinuteValue {
+  const speedAt = new Map(speeds.filter(usable).map((o) => [o.ts, o.value as number]));
+  const ok = dirs.filter((o) => usable(o) && (speedAt.get(o.ts) ?? Infinity) >= CALM_MS);
+  if (!ok.length) {
+    // All samples calm: direction is undefined, which is a good answer, not a missing one.
+    const calm = speeds.some(usable) && mean(speeds.filter(usable).map((o) => o.value as number)) < CALM_MS;
+    return calm ? toValue(null, { flag: 'good', reasons: [] }, 0) : missing(dirs);
+  }
+  let s = 0;
+  let c = 0;
+  for (const o of ok) {
+    const rad = ((o.value as number) * Math.PI) / 180;
+    s += Math.sin(rad);
+    c += Math.cos(rad);
+  }
+  if (Math.hypot(s, c) / ok.length < 1e-6) return toValue(null, combined(ok), ok.length);
+  const deg = ((Math.atan2(s, c) * 180) / Math.PI + 360) % 360;
+  return toValue(deg, combined(ok), ok.length);
+}
+
+function rainAmount(counters: Observation[], prev: number | null): MinuteValue {
+  const ok = counters.filter(usable).sort((a, b) => a.ts - b.ts);
+  if (!ok.length) return missing(counters);
+  const series = ok.map((o) => o.value as number);
+  const base = prev ?? series[0]!;
+  const withBase = [base, ...series];
+  if (withBase.some((v, i) => i > 0 && v < withBase[i - 1]!)) {
+    // The device's counter went back: it was reset or power-cycled. The interval's rain is unknown.
+    return toValue(null, { flag: 'missing', reasons: ['sensor_status'] }, ok.length);
+  }
+  return toValue(series[series.length - 1]! - base, combined(ok), ok.length);
+}
+
+export function aggregateMinute(input: MinuteInput): MinuteRecord {
+  const by = new Map<Quantity, Observation[]>();
+  for (const o of input.obs) {
+    const list = by.get(o.quantity);
+    if (list) list.push(o);
+    else by.set(o.quantity, [o]);
+  }
+  const values: MinuteRecord['values'] = {};
+  for (const [q, samples] of by) {
+    switch (q) {
+      case 'wind_from_direction':
+        values[q] = windDirection(samples, by.get('wind_speed') ?? []);
+        break;
+      case 'wind_speed_of_gust':
+      case 'rainfall_rate':
+        values[q] = summarise(samples, max);
+        break;
+      case 'precipitation_amount_since_reset':
+        values.precipitation_amount = rainAmount(samples, input.prevRainCounter);
+        values[q] = summarise(samples, (xs) => xs[xs.length - 1]!);
+        break;
+      default:
+        values[q] = summarise(samples, mean);
+    }
+  }
+  derive(values, input.elevationM);
+  return { ts: input.minuteStart, sensor: input.sensor, values };
+}
+
+function derive(values: MinuteRecord['values'], elevationM: number): void {
+  const t = values.air_temperature;
+  const rh = values.relative_humidity;
+  const p = values.air_pressure;
+  if (!t || t.v === null || !rh || rh.v === null || rh.v <= 0) return;
+  const q = mergeQc({ flag: t.f, reasons: t.r ?? [] }, { flag: rh.f, reasons: rh.r ?? [] });
+  if (!values.dew_point_temperature) values.dew_point_temperature = toValue(dewPoint(t.v, Math.min(rh.v, 100)), q, Math.min(t.n, rh.n));
+  if (p && p.v !== null && !values.air_pressure_at_mean_sea_level) {
+    const qp = mergeQc(q, { flag: p.f, reasons: p.r ?? [] });
+    values.air_pressure_at_mean_sea_level = toValue(seaLevelPressure(p.v, t.v, Math.min(rh.v, 100), elevationM), qp, p.n);
+  }
+}

@@ -1,0 +1,130 @@
+// The gateway daemon's wiring, one direction only:
+// transport → driver → QC → raw store → minute closer → outbox → uplink.
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { Clock, MinuteRecord, Observation, Quantity, Rejection, Timer } from '../../core/index.ts';
+import { createTransport, Wxt530Driver } from '../../drivers/index.ts';
+import type { SensorConfig, StationConfig } from '../config/schema.ts';
+import { RateLimitedLog, type Logger } from '../log.ts';
+import { checkRange, type ClimateLimits } from '../qc/range.ts';
+import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
+import { Uplink } from '../uplink/uplink.ts';
+import { MinuteCloser } from './minutes.ts';
+
+/** What each sensor type delivers every minute; absent values are reported `missing`. */
+const EXPECTED: Record<SensorConfig['type'], readonly Quantity[]> = {
+  'vaisala-wxt530': ['wind_speed', 'wind_from_direction', 'wind_speed_of_gust', 'air_temperature', 'relative_humidity', 'air_pressure', 'precipitation_amount'],
+};
+
+export interface SensorHealth {
+  id: string;
+  state: string;
+  lines: number;
+  observations: number;
+  rejections: number;
+  lastObservationAt: number | null;
+}
+
+interface RunningSensor { config: SensorConfig; driver: Wxt530Driver; health: SensorHealth }
+
+export class StationGateway extends EventEmitter {
+  readonly db: Db;
+  readonly outbox: Outbox;
+  readonly uplink: Uplink;
+  private readonly raw: RawWriter;
+  private readonly closer: MinuteCloser;
+  private readonly sensors: RunningSensor[] = [];
+  private readonly warn: RateLimitedLog;
+  private statusTimer: Timer | null = null;
+  readonly startedAt: number;
+  /** the latest QC'd value of each quantity, for displays */
+  readonly latest = new Map<Quantity, Observation>();
+
+  constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger) {
+    super();
+    this.startedAt = clock.now();
+    this.warn = new RateLimitedLog(log, clock);
+    this.db = openDatabase(config.storage.path);
+    this.outbox = new Outbox(this.db, config.station.id);
+    this.raw = new RawWriter(this.db, clock);
+    this.closer = new MinuteCloser({
+      db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
+      sensors: new Map(config.sensors.map((s) => [s.id, EXPECTED[s.type]])),
+      onCommit: (records, seq) => this.onCommit(records, seq),
+    });
+    const u = config.uplink;
+    this.uplink = new Uplink(this.outbox, {
+      station: config.station.id, broker: u.broker, protocolVersion: u.protocol_version, username: u.username,
+      password: u.password_file ? readFileSync(u.password_file, 'utf8').trim() : undefined,
+      inFlight: u.in_flight, resendAfterMs: u.resend_after_s * 1000, keepaliveS: u.keepalive_s, clock, log,
+      status: () => this.statusSummary(),
+    });
+    this.uplink.on('acked', (n) => this.emit('acked', n));
+  }
+
+  start(): void {
+    this.log.info({ station: this.config.station.id, db: this.config.storage.path }, 'gateway: starting');
+    this.closer.start(); // first, catch up minutes a previous run stored but did not close
+    for (const s of this.config.sensors) this.startSensor(s);
+    this.uplink.start();
+    this.statusTimer = this.clock.every(60_000, () => this.uplink.publishStatus('online'));
+  }
+
+  private startSensor(config: SensorConfig): void {
+    const transport = createTransport(config.port, { clock: this.clock, baudRate: config.baud, idleTimeoutMs: config.idle_timeout_s * 1000, log: this.log });
+    const driver = new Wxt530Driver({
+      sensor: config.id, transport, clock: this.clock, address: config.address, mode: config.mode, crc: config.crc,
+      pollIntervalMs: config.poll_interval_s * 1000,
+    });
+    const health: SensorHealth = { id: config.id, state: 'connecting', lines: 0, observations: 0, rejections: 0, lastObservationAt: null };
+    const climate = this.config.qc.climate_limits as ClimateLimits;
+    driver.on('observations', (obs: Observation[]) => {
+      const checked = obs.map((o) => checkRange(o, climate));
+      this.raw.add(checked);
+      health.observations += checked.length;
+      health.lastObservationAt = this.clock.now();
+      for (const o of checked) this.latest.set(o.quantity, o);
+      this.emit('observations', checked);
+    });
+    driver.on('rejection', (r: Rejection) => {
+      health.rejections++;
+      this.warn.warn(`reject:${config.id}`, { sensor: config.id, port: config.port, raw: r.raw, reason: r.reason }, 'sensor: rejected a frame');
+    });
+    driver.on('state', (s: { state: string; detail?: string }) => {
+      health.state = s.state;
+      this.log.info({ sensor: config.id, port: config.port, ...s }, `sensor: ${s.state}`);
+    });
+    driver.start();
+    this.sensors.push({ config, driver, health });
+  }
+
+  private onCommit(records: MinuteRecord[], seq: number | null): void {
+    this.log.debug({ records: records.length, seq }, 'gateway: minute committed');
+    this.emit('minute', records, seq);
+    this.uplink.pump();
+  }
+
+  health(): SensorHealth[] {
+    return this.sensors.map((s) => ({ ...s.health, lines: s.driver.stats().lines }));
+  }
+
+  statusSummary(): Record<string, unknown> {
+    const c = this.outbox.counts();
+    return {
+      uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
+      queue: { batches: c.outboxBatches, records: c.outboxRecords, oldest_unsent: c.oldestUnsent },
+      last_ack: this.uplink.lastAckAt,
+      sensors: this.health(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.statusTimer?.cancel();
+    this.closer.stop();
+    await Promise.all(this.sensors.map((s) => s.driver.stop()));
+    this.raw.flush();
+    await this.uplink.stop();
+    this.db.close();
+    this.log.info('gateway: stopped');
+  }
+}

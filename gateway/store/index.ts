@@ -1,0 +1,3 @@
+export * from './db.ts';
+export * from './raw.ts';
+export * from './outbox.ts';

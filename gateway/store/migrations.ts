@@ -1,0 +1,39 @@
+// Versioned schema. PRAGMA user_version holds the number of migrations applied; each runs in
+// its own transaction, so a power cut mid-upgrade leaves the previous version intact.
+// Never edit a shipped migration: append a new one.
+export const MIGRATIONS: string[] = [
+  /* 1 */ `
+  CREATE TABLE raw_obs (
+    ts       INTEGER NOT NULL,             -- UTC ms
+    sensor   TEXT    NOT NULL,
+    quantity TEXT    NOT NULL,
+    value    REAL,                         -- NULL: the device reported no valid value
+    flag     TEXT    NOT NULL,
+    reasons  TEXT    NOT NULL DEFAULT ''   -- comma-separated QC reasons
+  );
+  CREATE INDEX raw_obs_sensor_ts ON raw_obs (sensor, ts);
+
+  CREATE TABLE minute_records (
+    sensor TEXT    NOT NULL,
+    ts     INTEGER NOT NULL,               -- start of the minute, UTC ms
+    record TEXT    NOT NULL,               -- MinuteRecord as JSON (core/wire.ts)
+    PRIMARY KEY (sensor, ts)
+  ) WITHOUT ROWID;
+
+  -- A batch stays here until the central system's ack names its seq (a broker PUBACK is not enough).
+  -- AUTOINCREMENT: a seq is never reused, even after the row is acked and deleted.
+  CREATE TABLE outbox (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    created   INTEGER NOT NULL,
+    n_records INTEGER NOT NULL,
+    payload   TEXT    NOT NULL,
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    last_sent INTEGER
+  );
+
+  CREATE TABLE state (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];

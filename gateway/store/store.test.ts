@@ -1,0 +1,75 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeBatch, ManualClock, qc, type MinuteRecord } from '../../core/index.ts';
+import { openDatabase, Outbox, RawWriter, readRaw } from './index.ts';
+
+const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'bonin-store-')), 'station.db');
+const rec = (ts: number): MinuteRecord => ({ ts, sensor: 'wxt', values: { air_temperature: { v: 24.1, f: 'good', n: 6 } } });
+
+describe('station store', () => {
+  it('migrates a new file to the current schema version and reopens it unchanged', () => {
+    const path = tmpDb();
+    openDatabase(path).close();
+    const db = openDatabase(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('refuses a database from a newer gateway', () => {
+    const path = tmpDb();
+    const db = openDatabase(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openDatabase(path)).toThrow(/newer/);
+  });
+
+  it('raw readings wait in memory until the flush period, then commit in one go', () => {
+    const clock = new ManualClock();
+    const db = openDatabase(':memory:');
+    const w = new RawWriter(db, clock, { flushMs: 1000 });
+    w.add([{ ts: clock.now(), sensor: 'wxt', quantity: 'air_temperature', value: 24, qc: qc('good') }]);
+    expect(readRaw(db, 'wxt', 0, Infinity)).toHaveLength(0);
+    clock.advance(1000);
+    const back = readRaw(db, 'wxt', 0, Infinity);
+    expect(back).toEqual([{ ts: clock.now() - 1000, sensor: 'wxt', quantity: 'air_temperature', value: 24, qc: { flag: 'good', reasons: [] } }]);
+  });
+
+  it('a minute record and its batch commit together; the same minute twice is not sent twice', () => {
+    const ob = new Outbox(openDatabase(':memory:'), 'STN');
+    const seq = ob.commitMinutes([rec(60_000)], 1);
+    expect(seq).toBe(1);
+    expect(ob.commitMinutes([rec(60_000)], 2)).toBeNull();
+    const [row] = ob.due(10, 30_000, 10, new Set());
+    const decoded = decodeBatch(row!.payload);
+    expect(decoded.ok && decoded.value.records).toEqual([rec(60_000)]);
+    expect(ob.lastAggregatedMinute('wxt')).toBe(60_000);
+  });
+
+  it('a batch leaves only on an ack that names it; unknown and repeated acks are harmless', () => {
+    const ob = new Outbox(openDatabase(':memory:'), 'STN');
+    ob.commitMinutes([rec(0)], 1);
+    ob.commitMinutes([rec(60_000)], 2);
+    expect(ob.acknowledge([2, 999])).toEqual({ batches: 1, records: 1 });
+    expect(ob.acknowledge([2])).toEqual({ batches: 0, records: 0 });
+    expect(ob.counts()).toMatchObject({ outboxBatches: 1, recordsAcked: 1, recordsCommitted: 2 });
+  });
+
+  it('sequence numbers are never reused after acked batches are deleted', () => {
+    const path = tmpDb();
+    let ob = new Outbox(openDatabase(path), 'STN');
+    ob.commitMinutes([rec(0)], 1);
+    ob.acknowledge([1]);
+    ob = new Outbox(openDatabase(path), 'STN');
+    expect(ob.commitMinutes([rec(60_000)], 2)).toBe(2);
+  });
+
+  it('a sent batch is due again only after the resend period', () => {
+    const ob = new Outbox(openDatabase(':memory:'), 'STN');
+    ob.commitMinutes([rec(0)], 0);
+    ob.markSent([1], 1000);
+    expect(ob.due(1000 + 29_999, 30_000, 10, new Set())).toHaveLength(0);
+    expect(ob.due(1000 + 30_000, 30_000, 10, new Set())).toHaveLength(1);
+  });
+});

@@ -1,0 +1,67 @@
+// The reference receiver's own database: one row per (station, seq) batch and one per
+// (station, sensor, minute) record. The primary keys are the de-duplication.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ObsBatch } from '../../core/index.ts';
+
+export interface ReceiverCounts { batches: number; records: number; duplicateBatches: number; duplicateRecords: number; rejected: number }
+
+export class ReceiverStore {
+  readonly db: Database.Database;
+  private readonly saveBatch;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS batches (station TEXT NOT NULL, seq INTEGER NOT NULL, received INTEGER NOT NULL, n_records INTEGER NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS records (station TEXT NOT NULL, sensor TEXT NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (station, sensor, ts)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    `);
+    const bump = this.db.prepare('INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n');
+    const insBatch = this.db.prepare('INSERT OR IGNORE INTO batches (station, seq, received, n_records) VALUES (?, ?, ?, ?)');
+    const insRecord = this.db.prepare('INSERT OR IGNORE INTO records (station, sensor, ts, seq, record) VALUES (?, ?, ?, ?, ?)');
+    this.saveBatch = this.db.transaction((b: ObsBatch, now: number): 'stored' | 'duplicate' => {
+      if (insBatch.run(b.station, b.seq, now, b.records.length).changes === 0) {
+        bump.run('duplicate_batches', 1);
+        return 'duplicate';
+      }
+      let dupRecords = 0;
+      for (const r of b.records) if (insRecord.run(b.station, r.sensor, r.ts, b.seq, JSON.stringify(r)).changes === 0) dupRecords++;
+      if (dupRecords) bump.run('duplicate_records', dupRecords);
+      return 'stored';
+    });
+    this.bump = (name: string) => bump.run(name, 1);
+  }
+
+  readonly bump: (name: string) => void;
+
+  /** Store a verified batch once; a batch already held is a duplicate (still to be acked). */
+  store(batch: ObsBatch, now: number): 'stored' | 'duplicate' {
+    return this.saveBatch(batch, now);
+  }
+
+  counts(): ReceiverCounts {
+    const n = (sql: string) => (this.db.prepare(sql).get() as { n: number | null }).n ?? 0;
+    const counter = (name: string) => n(`SELECT n FROM counters WHERE name = '${name}'`);
+    return {
+      batches: n('SELECT count(*) AS n FROM batches'),
+      records: n('SELECT count(*) AS n FROM records'),
+      duplicateBatches: counter('duplicate_batches'),
+      duplicateRecords: counter('duplicate_records'),
+      rejected: counter('rejected'),
+    };
+  }
+
+  hasRecord(station: string, sensor: string, ts: number): boolean {
+    return this.db.prepare('SELECT 1 FROM records WHERE station = ? AND sensor = ? AND ts = ?').get(station, sensor, ts) !== undefined;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
