@@ -46,8 +46,8 @@ export class ReceiverStore {
   }
 
   counts(): ReceiverCounts {
-    const n = (sql: string) => (this.db.prepare(sql).get() as { n: number | null }).n ?? 0;
-    const counter = (name: string) => n(`SELECT n FROM counters WHERE name = '${name}'`);
+    const n = (sql: string, ...args: string[]) => (this.db.prepare(sql).get(...args) as { n: number | null } | undefined)?.n ?? 0;
+    const counter = (name: string) => n('SELECT n FROM counters WHERE name = ?', name);
     return {
       batches: n('SELECT count(*) AS n FROM batches'),
       records: n('SELECT count(*) AS n FROM records'),

@@ -1,0 +1,47 @@
+// The `bonin` command. Each verb is a small module; verbs load lazily so the daemon
+// (`bonin run`) never loads simulator code.
+import { Command, InvalidArgumentError } from 'commander';
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+const program = new Command('bonin')
+  .description('Bonin: gateway of unattended automatic weather stations (Ogasawara Islands)')
+  .showHelpAfterError();
+
+program.command('run')
+  .description('run the station gateway: sensors → QC → store → uplink')
+  .requiredOption('-c, --config <file>', 'station file (YAML or JSON)')
+  .option('--clock <spec>', 'shared simulated clock speed@origin@anchor (tests and demos)')
+  .action(async (o) => (await import('./run.ts')).runGateway(o));
+
+program.command('sim')
+  .description('run the hardware simulator and print where each virtual device is')
+  .option('--scenario <name>', 'trade-wind | nyc-replay', 'trade-wind')
+  .option('--expose <how>', 'pty (needs socat) | tcp', 'pty')
+  .option('--speed <x>', 'simulated seconds per real second', positive('speed'), 1)
+  .option('--clock <spec>', 'shared simulated clock speed@origin@anchor (overrides --speed)')
+  .option('--dir <dir>', 'where PTY links are made')
+  .option('--mode <mode>', 'WXT530 protocol: automatic | polled', 'automatic')
+  .action(async (o) => (await import('./sim.ts')).runSim(o));
+
+program.command('receiver')
+  .description('run the reference central receiver: verify, de-duplicate, store, ack')
+  .option('-b, --broker <url>', 'MQTT broker', 'mqtt://127.0.0.1:1883')
+  .option('--db <file>', 'receiver database', 'data/receiver.db')
+  .option('--group <name>', 'shared-subscription group', 'bonin-receivers')
+  .action(async (o) => (await import('./receiver.ts')).runReceiver(o));
+
+program.command('demo')
+  .description('a whole station against the simulator, with an embedded broker and receiver')
+  .option('--minutes <n>', 'stop after this many simulated minutes (default: run until Ctrl-C)', positive('minutes'))
+  .option('--speed <x>', 'simulated seconds per real second', positive('speed'), 10)
+  .option('--scenario <name>', 'trade-wind | nyc-replay', 'trade-wind')
+  .option('--json', 'print one JSON summary as the last stdout line')
+  .option('--dir <dir>', 'working directory for the databases (default: a new temporary one)')
+  .action(async (o) => (await import('./demo.ts')).runDemo(o));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,38 @@
+// `bonin run --config FILE`: the gateway daemon.
+import { ScaledClock, systemClock, type Clock } from '../../core/index.ts';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { createLogger } from '../log.ts';
+import { StationGateway } from '../pipeline/station.ts';
+
+/** sysexits EX_CONFIG: systemd units can refuse to restart on it (RestartPreventExitStatus=78). */
+export const EXIT_CONFIG = 78;
+
+export function clockFromOption(spec: string | undefined): Clock {
+  return spec ? ScaledClock.fromSpec(spec) : systemClock;
+}
+
+export async function runGateway(opts: { config: string; clock?: string }): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(opts.config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`bonin: ${e.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw e;
+  }
+  const log = createLogger({ level: config.log.level, file: config.log.file });
+  const gateway = new StationGateway(config, clockFromOption(opts.clock), log);
+  gateway.start();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'gateway: stopping');
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
