@@ -1,0 +1,19 @@
+// `bonin sim`: the hardware simulator alone, for a gateway started separately
+// (`bonin run --config …` with the printed device path as the sensor's port).
+import { ScaledClock } from '../../core/index.ts';
+import { describeSimulation, startSimulation } from '../../hw-sim/index.ts';
+
+export interface SimOptions { scenario: 'trade-wind' | 'nyc-replay'; expose: 'pty' | 'tcp'; speed: number; clock?: string; dir?: string; mode: 'automatic' | 'polled' }
+
+export async function runSim(opts: SimOptions): Promise<void> {
+  const clock = opts.clock ? ScaledClock.fromSpec(opts.clock) : new ScaledClock({ speed: opts.speed });
+  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: opts.expose, dir: opts.dir, wxt: { mode: opts.mode, address: '0' } });
+  process.stdout.write(`${describeSimulation(sim)}\n`);
+  process.stdout.write(`clock: ${clock.toSpec()} (pass --clock ${clock.toSpec()} to \`bonin run\` to share it)\nCtrl-C to stop.\n`);
+  const stop = async () => {
+    await sim.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}

@@ -1,0 +1,37 @@
+// Builds a station for end-to-end tests: the simulated WXT530, a real Mosquitto, the
+// reference receiver, and a station file pointing the gateway at them.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Clock } from '../../core/index.ts';
+import { Receiver } from '../../hw-sim/receiver/index.ts';
+import { startSimulation } from '../../hw-sim/index.ts';
+import { Mosquitto } from './mosquitto.ts';
+
+export const STATION = 'TEST-47971';
+
+export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; resendAfterS?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bonin-e2e-'));
+  const broker = await Mosquitto.start();
+  const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), group: 'e2e', clock });
+  await receiver.start();
+  const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: opts.expose ?? 'pty', dir });
+  const device = sim.devices[0]!;
+  const config = {
+    station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
+    storage: { path: join(dir, 'station.db') },
+    uplink: { broker: broker.url, resend_after_s: opts.resendAfterS ?? 30, keepalive_s: 10 },
+    sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: device.path, idle_timeout_s: 10 }],
+    log: { level: 'warn', file: join(dir, 'gateway.log') },
+  };
+  const configPath = join(dir, 'station.json');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  return {
+    dir, broker, receiver, sim, device, config, configPath,
+    async stop() {
+      await sim.stop();
+      await receiver.stop();
+      await broker.stop();
+    },
+  };
+}
