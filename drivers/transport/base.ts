@@ -20,6 +20,10 @@ export interface LinkEvents {
 const silentLog: TransportLog = { warn() {}, info() {} };
 /** How often the watchdog looks (clock ms); the serial path check wants ~1 s. */
 const WATCHDOG_PERIOD_MS = 1000;
+// Real-time floors: a scenario clock at 3600× would turn a 2 s backoff into 0.5 ms of real
+// time, i.e. a busy loop against an unplugged port. Hardware does not speed up with the clock.
+const MIN_REAL_RETRY_MS = 50;
+const MIN_REAL_WATCHDOG_MS = 100;
 
 export abstract class ReconnectingTransport extends EventEmitter implements Transport {
   readonly url: string;
@@ -96,7 +100,8 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
         this.state = 'open';
         this.failures = 0; // a good open resets the backoff
         this.lastRx = this.clock.now();
-        this.watchdog = this.clock.every(Math.min(WATCHDOG_PERIOD_MS, this.idleTimeoutMs || WATCHDOG_PERIOD_MS), () => this.checkHealth(gen));
+        const period = Math.max(Math.min(WATCHDOG_PERIOD_MS, this.idleTimeoutMs || WATCHDOG_PERIOD_MS), MIN_REAL_WATCHDOG_MS * this.clock.speed);
+        this.watchdog = this.clock.every(period, () => this.checkHealth(gen));
         this.log.info({ url: this.url }, 'transport open');
         this.emit('open');
       },
@@ -137,7 +142,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
     // Destroy in the background; the retry waits at least the backoff delay, long enough
     // for a serial close to release its flock in practice (a failure would just retry).
     void this.destroyLink();
-    const delay = backoffDelay(this.failures++, this.backoff);
+    const delay = Math.max(backoffDelay(this.failures++, this.backoff), MIN_REAL_RETRY_MS * this.clock.speed);
     // Log the first failure loudly, the rest quietly: an unplugged sensor must not fill the SD card.
     (wasOpen || this.failures === 1 ? this.log.warn : this.log.info).call(this.log, { url: this.url, reason, retryInMs: delay }, 'transport down');
     // Schedule before emitting: a listener that calls close() must be able to cancel it.

@@ -2,7 +2,7 @@
 import { symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock } from '../../core/index.ts';
+import { ManualClock, ScaledClock, systemClock } from '../../core/index.ts';
 import { createTransport } from './index.ts';
 import { SerialTransport } from './serial.ts';
 import { FarEnd } from './testing/far-end.ts';
@@ -187,6 +187,17 @@ describe('SerialTransport over a socat PTY pair', () => {
     await tr.close();
     clock.advance(60_000);
     expect(tr.attempts).toBe(3); // close() is for good
+  });
+
+  it('a fast scenario clock does not turn the backoff into a busy loop', async () => {
+    const fast = new ScaledClock({ speed: 3600 });
+    const tr = new SerialTransport(`${pair.dir}/no-such-port`, { clock: fast });
+    t = tr;
+    tr.open();
+    await new Promise((r) => setTimeout(r, 500));
+    // At least 50 ms real between attempts: at most ~10 in 500 ms (0.5 ms apart would be ~1000).
+    expect(tr.attempts).toBeGreaterThanOrEqual(3);
+    expect(tr.attempts).toBeLessThanOrEqual(12);
   });
 
   it('refuses unknown URL schemes', () => {
