@@ -56,6 +56,8 @@ describe('parseWxtMessage', () => {
   it('works at other addresses and keeps a text message apart', () => {
     expect(ok('AR2,Ta=1.0C').address).toBe('A');
     expect(ok('0TX,Start-up')).toMatchObject({ kind: 'text', text: 'Start-up', observations: [] });
+    const crcText = `0tX,Rain reset${vaisalaCrc('0tX,Rain reset')}`;
+    expect(ok(crcText)).toMatchObject({ kind: 'text', text: 'Rain reset', crc: true });
   });
 
   it('reports invalid values as null with qc missing/sensor_status', () => {

@@ -55,7 +55,9 @@ const MISSING: Qc = { flag: 'missing', reasons: ['sensor_status'] };
 const NUMERIC = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([A-Za-z])$/;
 const INVALID = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))?#$/;
 const HEADER = /^([0-9A-Za-z])([Rr])([0-35])(?:,(.*))?$/s;
-const TEXT = /^([0-9A-Za-z])TX,(.*)$/s;
+// Text messages; `atX,…` + CRC after a CRC command (as the hw-sim twin sends; not seen in a
+// manual frame, so accepted leniently: the CRC is stripped when it verifies).
+const TEXT = /^([0-9A-Za-z])([Tt])X,(.*)$/s;
 
 export function parseWxtMessage(line: string, ctx: ParseContext): WxtParsed | Rejection {
   const rejections: Rejection[] = [];
@@ -73,7 +75,12 @@ export function parseWxtMessage(line: string, ctx: ParseContext): WxtParsed | Re
   if (text.length === 0) return reject(line, noise ? 'line noise only' : 'empty line');
 
   const tx = TEXT.exec(text);
-  if (tx) return { kind: 'text', address: tx[1]!, crc: false, fields: {}, observations: [], rejections, text: tx[2]!.trim() };
+  if (tx) {
+    let body = tx[3]!;
+    const crcOk = tx[2] === 't' && text.length > 6 && vaisalaCrc(text.slice(0, -3)) === text.slice(-3);
+    if (crcOk) body = body.slice(0, -3);
+    return { kind: 'text', address: tx[1]!, crc: crcOk, fields: {}, observations: [], rejections, text: body.trim() };
+  }
 
   let crc = false;
   if (/^[0-9A-Za-z]r/.test(text)) {
