@@ -1,0 +1,19 @@
+// The hardware simulator's public API (hw-sim/README.md). Imports core/ only, never the
+// gateway or the drivers: it is the other side of every wire.
+export type { TruthSample, WeatherScenario } from './weather/types.ts';
+export { tradeWindDay, DEFAULT_TRADE_WIND_START, type TradeWindOptions, type ShowerOptions } from './weather/trade-wind.ts';
+export { nycReplay, type NycReplayOptions } from './weather/nyc-replay.ts';
+export { dewPoint, relativeHumidity } from './weather/physics.ts';
+
+export type { DeviceLink, SimDevice } from './devices/link.ts';
+export { Wxt530Twin, WXT530_FACTORY, type Wxt530Options, type Wxt530Settings, type Wxt530Faults, type WxtMode, type WxtMessage } from './devices/wxt530.ts';
+export { type FaultRate } from './devices/line-faults.ts';
+
+export { exposePty, hasSocat, type PtyExposure } from './expose/pty.ts';
+export { exposeTcp, type TcpExposure } from './expose/tcp.ts';
+export { exposeInProcess, type InProcessExposure } from './expose/inprocess.ts';
+
+export {
+  startSimulation, describeSimulation, STATION_WXT530_SETTINGS,
+  type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type WxtModeOption,
+} from './sim.ts';
