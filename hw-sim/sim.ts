@@ -110,15 +110,11 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
 }
 
 const MODE_NAMES: Record<WxtMode, string> = { A: 'automatic', a: 'automatic with CRC', P: 'polled', p: 'polled with CRC' };
-const SCENARIO_NAMES: Record<string, string> = {
-  'trade-wind': 'calm trade-wind day at Chichijima (JMA normals, JST diurnal cycle, afternoon shower)',
-  'nyc-replay': 'replay of JFK 2013 hourly observations (shared/data/nyc-2013-hourly.csv) at 1 Hz',
-};
 
 /** The lines `bonin sim` prints: where each device is, how to talk to it, what weather it sees. */
 export function describeSimulation(sim: Simulation): string {
   const s = sim.scenario;
-  const lines = [`scenario: ${s.name} — ${SCENARIO_NAMES[s.name] ?? 'custom'}; started ${new Date(s.start).toISOString()}`];
+  const lines = [`scenario: ${s.name} — ${s.description ?? 'custom scenario'}; started ${new Date(s.start).toISOString()}`];
   for (const d of sim.devices) {
     const t = d.twin;
     const where = d.exposure.kind === 'pty' ? 'serial port (PTY)' : d.exposure.kind === 'tcp' ? 'TCP serial device server (raw)' : 'in-process stream';

@@ -116,5 +116,6 @@ export function nycReplay(opts: NycReplayOptions = {}): WeatherScenario {
     };
   }
 
-  return { name: 'nyc-replay', start, at };
+  const description = `replay of ${origin} hourly observations (${csv}) at 1 Hz, data time ${new Date(from).toISOString()} at the start`;
+  return { name: 'nyc-replay', description, start, at };
 }

@@ -153,5 +153,6 @@ export function tradeWindDay(opts: TradeWindOptions = {}): WeatherScenario {
     };
   }
 
-  return { name: 'trade-wind', start, at };
+  const description = `calm trade-wind day at Chichijima (JMA normals, JST diurnal cycle${shower ? `, ${shower.totalMm} mm shower daily at ${shower.startMs / HOUR}:00 JST` : ''})`;
+  return { name: 'trade-wind', description, start, at };
 }

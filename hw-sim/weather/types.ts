@@ -30,6 +30,8 @@ export interface TruthSample {
  */
 export interface WeatherScenario {
   name: string;
+  /** One line for humans (`bonin sim`): what weather, from where. */
+  description?: string;
   /** Scenario start (UTC ms): where `precipitation_amount_since_start` counts from. */
   start: number;
   at(ts: number): TruthSample;
