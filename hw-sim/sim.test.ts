@@ -17,7 +17,7 @@ async function start(o: Parameters<typeof startSimulation>[0]) {
 }
 
 describe('startSimulation', () => {
-  it('in-process: one WXT530 sending 1-s wind from the scenario started at clock.now()', async () => {
+  it('in-process: one WXT530 with the station settings: 1-s wind, 10-s PTU and rain', async () => {
     const clock = new ManualClock(Date.UTC(2026, 7, 1, 3));
     const sim = await start({ clock, scenario: 'trade-wind', expose: 'inprocess' });
     const [d] = sim.devices;
@@ -28,7 +28,8 @@ describe('startSimulation', () => {
     clock.advance(60_000);
     await new Promise((r) => setImmediate(r));
     expect(reader.lines.filter((l) => l.startsWith('0R1,'))).toHaveLength(60);
-    expect(reader.lines.filter((l) => l.startsWith('0R2,'))).toHaveLength(1);
+    expect(reader.lines.filter((l) => l.startsWith('0R2,'))).toHaveLength(6);
+    expect(reader.lines.filter((l) => l.startsWith('0R3,'))).toHaveLength(6); // also when dry
   });
 
   it('polled mode by name: silent until polled', async () => {
@@ -51,7 +52,7 @@ describe('startSimulation', () => {
     expect(text).toContain('scenario: trade-wind');
     expect(text).toContain(sim.devices[0]!.path);
     expect(text).toMatch(/19200 baud 8N1, Vaisala ASCII automatic \(aXU,M=A\), address 0/);
-    expect(text).toMatch(/wind 1 s \(3-s average\), PTU 60 s/);
+    expect(text).toMatch(/wind 1 s \(3-s average\), PTU 10 s, rain every 10 s/);
     const { port } = new URL(sim.devices[0]!.path);
     const socket = connect(Number(port), '127.0.0.1');
     try {

@@ -24,7 +24,13 @@ export type WxtModeOption = WxtMode | 'automatic' | 'automatic-crc' | 'polled' |
  * update interval, set to 1 s (`0WU,I=1`) so the gateway sees 1-Hz wind for its gusts and
  * notices an unplugged sensor within seconds. The twin alone defaults to pure factory.
  */
-export const STATION_WXT530_SETTINGS: Readonly<Wxt530Settings> = Object.freeze({ ...WXT530_FACTORY, windIntervalS: 1 });
+// As a Bonin station's WXT530 is set at commissioning (drivers/wxt530/README.md): wind every
+// 1 s, PTU every 10 s (a one-minute mean from several samples, not one), rain reported every
+// 10 s even when dry (factory on/off mode sends nothing when dry, so a dry minute would look
+// like a missing one).
+export const STATION_WXT530_SETTINGS: Readonly<Wxt530Settings> = Object.freeze({
+  ...WXT530_FACTORY, windIntervalS: 1, ptuIntervalS: 10, rainAutoSend: 'T', rainIntervalS: 10,
+});
 
 export interface SimulationOptions {
   clock: Clock;

@@ -63,3 +63,12 @@ describe('formulas', () => {
     expect(dewPoint(27.7, 80)).toBeCloseTo(23.9, 1); // weather-sim.md §4 August example
   });
 });
+
+describe('flags of aggregates', () => {
+  it('samples no test applied to give a not_checked aggregate, never a good one', () => {
+    const r = aggregateMinute({ sensor: 'wxt', minuteStart: T0, elevationM: 3, prevRainCounter: null, obs: [
+      { ts: T0, sensor: 'wxt', quantity: 'supply_voltage', value: 12.1, qc: qc('not_checked') },
+    ] });
+    expect(r.values.supply_voltage!.f).toBe('not_checked');
+  });
+});

@@ -33,8 +33,9 @@ function toValue(v: number | null, q: Qc, n: number): MinuteValue {
   return out;
 }
 
+/** The worst flag of the samples (all `not_checked` stays `not_checked`), with every reason. */
 function combined(samples: Observation[]): Qc {
-  return samples.reduce<Qc>((acc, o) => mergeQc(acc, o.qc), { flag: 'good', reasons: [] });
+  return samples.reduce<Qc>((acc, o) => mergeQc(acc, o.qc), { flag: 'not_checked', reasons: [] });
 }
 
 /** A value with no usable sample: missing, carrying why its samples were refused. */

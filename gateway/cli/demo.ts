@@ -44,7 +44,7 @@ async function startBroker(): Promise<{ url: string; close(): Promise<void> }> {
   };
 }
 
-export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
+export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   const say = (line: string) => (opts.json ? process.stderr : process.stdout).write(`${line}\n`);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'bonin-demo-'));
   const clock = new ScaledClock({ speed: opts.speed });
@@ -112,6 +112,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   await receiver.stop();
   await broker.close();
   say(`done: ${summary.recordsCommitted} one-minute records committed, ${summary.recordsAcked} acked, ${summary.lost} lost; data in ${dir}`);
+  return summary;
+}
+
+/** The CLI verb: runs the demo, prints the JSON summary last when asked, exits. */
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  const summary = await demo(opts);
   if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  process.exit(0);
+  process.exit(summary.lost === 0 ? 0 : 1);
 }

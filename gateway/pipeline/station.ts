@@ -104,6 +104,11 @@ export class StationGateway extends EventEmitter {
     this.uplink.pump();
   }
 
+  /** Close every finished minute now (the demo uses it before its final audit). */
+  closeDueMinutes(): void {
+    this.closer.closeDue();
+  }
+
   health(): SensorHealth[] {
     return this.sensors.map((s) => ({ ...s.health, lines: s.driver.stats().lines }));
   }
