@@ -5,6 +5,7 @@ import { ScaledClock } from '../../core/index.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { freePort, Mosquitto } from '../helpers/mosquitto.ts';
 import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -13,11 +14,12 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function station(speed: number) {
+async function station(speed: number, broker?: string) {
   const clock = new ScaledClock({ speed });
   const rig = await startRig(clock);
   cleanup.push(() => rig.stop());
-  const gateway = new StationGateway(validateConfig(rig.config), clock, createLogger({ level: 'silent' }));
+  const config = validateConfig({ ...rig.config, uplink: { ...rig.config.uplink, ...(broker ? { broker } : {}) } });
+  const gateway = new StationGateway(config, clock, createLogger({ level: 'silent' }));
   cleanup.push(() => gateway.stop());
   const lost = () => gateway.outbox.committedKeys().filter((k) => !rig.receiver.store.hasRecord(STATION, k.sensor, k.ts));
   return { clock, rig, gateway, lost };
@@ -31,7 +33,8 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
     await clock.sleep(10 * 60_000 + 3000);
     await waitFor('outbox to drain', () => gateway.outbox.counts().outboxBatches === 0);
     const c = gateway.outbox.counts();
-    expect(c.recordsCommitted).toBeGreaterThanOrEqual(10);
+    // 10 minutes from a random phase: 9 whole minutes closed at least, 10 when the first partial one had data.
+    expect(c.recordsCommitted).toBeGreaterThanOrEqual(9);
     expect(lost()).toEqual([]);
     expect(rig.receiver.store.counts()).toMatchObject({ records: c.recordsCommitted, duplicateRecords: 0 });
     // One record per minute, no gap: the minutes are consecutive.
@@ -55,11 +58,11 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
     await rig.broker.stop();
     await clock.sleep(4 * 60_000);
     const during = gateway.outbox.counts();
-    expect(during.outboxBatches).toBeGreaterThanOrEqual(3); // committed while the link was dead
+    expect(during.outboxBatches).toBeGreaterThanOrEqual(2); // committed while the link was dead
     await rig.broker.restart();
     await clock.sleep(60_000);
     await waitFor('backlog to drain', () => gateway.outbox.counts().outboxBatches === 0, 30_000);
-    expect(gateway.outbox.counts().recordsCommitted).toBeGreaterThanOrEqual(7);
+    expect(gateway.outbox.counts().recordsCommitted).toBeGreaterThanOrEqual(6);
     expect(lost()).toEqual([]);
   });
 
@@ -77,5 +80,42 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
     const replugged = Date.now();
     await waitFor('readings after replug', () => last > replugged, 5000);
     expect(last - replugged).toBeLessThan(5000);
+  });
+
+  it('(e) broker unreachable at start: the gateway ingests and stores anyway, and delivers when it appears', async () => {
+    const port = await freePort();
+    const { clock, rig, gateway, lost } = await station(30, `mqtt://127.0.0.1:${port}`);
+    gateway.start();
+    await clock.sleep(3 * 60_000 + 3000);
+    const before = gateway.outbox.counts();
+    expect(before.recordsCommitted).toBeGreaterThanOrEqual(2);
+    expect(before.recordsAcked).toBe(0);
+    // The central side comes up on that address: a broker, and the receiver behind it.
+    const late = await Mosquitto.startOn(port);
+    cleanup.push(() => late.stop());
+    const { Receiver } = await import('../../hw-sim/receiver/index.ts');
+    const receiver = new Receiver({ broker: late.url, dbPath: `${rig.dir}/late-receiver.db`, group: 'e2e' });
+    await receiver.start();
+    cleanup.push(() => receiver.stop());
+    await waitFor('backlog delivered', () => gateway.outbox.counts().outboxBatches === 0, 30_000);
+    expect(gateway.outbox.committedKeys().filter((k) => !receiver.store.hasRecord(STATION, k.sensor, k.ts))).toEqual([]);
+    expect(lost().length).toBe(gateway.outbox.counts().recordsCommitted); // the first receiver never saw the broker
+  });
+
+  it('(f) garbage, torn lines and invalid values on the wire: counted, flagged, the good data kept', async () => {
+    const { clock, rig, gateway } = await station(30);
+    rig.device.twin.setFaults({ noise: 0.3, tornLines: 0.1, invalidValue: 0.2 });
+    gateway.start();
+    await clock.sleep(3 * 60_000 + 3000);
+    const [health] = gateway.health();
+    expect(health!.rejections).toBeGreaterThan(5);
+    expect(gateway.outbox.counts().recordsCommitted).toBeGreaterThanOrEqual(2);
+    const rows = gateway.db.prepare('SELECT value, flag FROM raw_obs').all() as Array<{ value: number | null; flag: string }>;
+    expect(rows.length).toBeGreaterThan(250);
+    // Never a value without a flag; every absent value is `missing`; the good ones are there.
+    expect(rows.every((r) => ['good', 'suspect', 'bad', 'missing', 'not_checked'].includes(r.flag))).toBe(true);
+    expect(rows.filter((r) => r.value === null).every((r) => r.flag === 'missing')).toBe(true);
+    expect(rows.filter((r) => r.value === null).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.flag === 'good').length).toBeGreaterThan(rows.length / 2);
   });
 });

@@ -47,7 +47,11 @@ export class Mosquitto {
   }
 
   static async start(): Promise<Mosquitto> {
-    const m = new Mosquitto(await freePort());
+    return Mosquitto.startOn(await freePort());
+  }
+
+  static async startOn(port: number): Promise<Mosquitto> {
+    const m = new Mosquitto(port);
     await m.restart();
     return m;
   }

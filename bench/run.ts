@@ -1,0 +1,13 @@
+// `npm run bench`: every benchmark; prints one JSON object of named figures as its last
+// line and writes it to bench/results.json. Later issues add their figures here.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchIngest } from './ingest.ts';
+
+const results: Record<string, unknown> = {
+  machine: { node: process.version, platform: `${process.platform}-${process.arch}`, when: new Date().toISOString() },
+  ...benchIngest(),
+};
+writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(results)}\n`);

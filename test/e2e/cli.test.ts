@@ -1,0 +1,41 @@
+// The commands a newcomer types: `bonin demo … --json` and `bonin run` on a bad file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BONIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/bonin.js');
+const bonin = (...args: string[]) => spawnSync(process.execPath, [BONIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+
+describe('bonin command line', () => {
+  it('demo --minutes 2 --speed 30 --json ends with a summary line: every committed record acked, none lost', () => {
+    const r = bonin('demo', '--minutes', '2', '--speed', '30', '--json');
+    expect(r.status).toBe(0);
+    const last = r.stdout.trim().split('\n').at(-1)!;
+    const s = JSON.parse(last);
+    expect(Object.keys(s)).toEqual(['minutes', 'observations', 'recordsCommitted', 'batchesSent', 'recordsAcked', 'receiverRecords', 'receiverDuplicatesDropped', 'lost']);
+    expect(s.recordsCommitted).toBeGreaterThanOrEqual(2);
+    expect(s.observations).toBeGreaterThan(100);
+    expect(s.recordsAcked).toBe(s.recordsCommitted);
+    expect(s.receiverRecords).toBe(s.recordsCommitted);
+    expect(s.lost).toBe(0);
+  });
+
+  it('run with an invalid station file exits 78 and names the key and the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bonin-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, [
+      'station: { id: STN, name: Test, latitude: 27.09, longitude: 142.19, elevation_m: 3 }',
+      'storage: { path: x.db }',
+      'uplink: { broker: "localhost:1883" }',
+      'sensors: [{ id: wxt530, type: vaisala-wxt530, port: /dev/ttyUSB0, baud: -5 }]',
+    ].join('\n'));
+    const r = bonin('run', '--config', file);
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/uplink\.broker: must be a URL/);
+    expect(r.stderr).toMatch(/sensors\.0\.baud: /);
+  });
+});
