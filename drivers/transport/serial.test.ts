@@ -7,7 +7,7 @@ import { createTransport } from './index.ts';
 import { SerialTransport } from './serial.ts';
 import { FarEnd } from './testing/far-end.ts';
 import { SocatPair } from './testing/socat.ts';
-import { nextEvent, waitUntil } from './testing/wait.ts';
+import { collect, nextEvent, waitUntil } from './testing/wait.ts';
 import type { Transport } from './types.ts';
 
 let pair: SocatPair;
@@ -27,13 +27,6 @@ afterEach(async () => {
   await pair.dispose();
 });
 
-function collect(tr: Transport) {
-  const got = { data: '', opens: 0, closes: [] as string[] };
-  tr.on('data', (d: Buffer) => (got.data += d.toString('latin1')));
-  tr.on('open', () => got.opens++);
-  tr.on('close', (r: string) => got.closes.push(r));
-  return got;
-}
 
 describe('SerialTransport over a socat PTY pair', () => {
   it('is chosen for a device path and moves bytes both ways', async () => {

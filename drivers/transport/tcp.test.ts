@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, systemClock } from '../../core/index.ts';
 import { createTransport } from './index.ts';
 import { parseTcpUrl, TcpTransport } from './tcp.ts';
-import { nextEvent, waitUntil } from './testing/wait.ts';
+import { collect, nextEvent, waitUntil } from './testing/wait.ts';
 import type { Transport } from './types.ts';
 
 class DeviceServer {
@@ -53,13 +53,6 @@ afterEach(async () => {
   await dev?.stop();
 });
 
-function collect(tr: Transport) {
-  const got = { data: '', opens: 0, closes: [] as string[] };
-  tr.on('data', (d: Buffer) => (got.data += d.toString('latin1')));
-  tr.on('open', () => got.opens++);
-  tr.on('close', (r: string) => got.closes.push(r));
-  return got;
-}
 
 describe('TcpTransport', () => {
   it('parses tcp:// URLs and rejects malformed ones', () => {

@@ -25,3 +25,12 @@ export function nextEvent<T = unknown>(em: EventEmitter, event: string, timeoutM
     em.once(event, on);
   });
 }
+
+/** Record what a transport emits: its bytes as latin1 text, how often it opened, why it closed. */
+export function collect(tr: EventEmitter) {
+  const got = { data: '', opens: 0, closes: [] as string[] };
+  tr.on('data', (d: Buffer) => (got.data += d.toString('latin1')));
+  tr.on('open', () => got.opens++);
+  tr.on('close', (r: string) => got.closes.push(r));
+  return got;
+}
