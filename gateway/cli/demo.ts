@@ -83,8 +83,7 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
 
   let interrupted = false;
   const interrupt = new Promise<void>((r) => process.once('SIGINT', () => { interrupted = true; r(); }));
-  const endAt = opts.minutes ? startedAt + opts.minutes * 60_000 : Infinity;
-  await Promise.race([interrupt, clock.sleep(endAt - clock.now())]);
+  await (opts.minutes ? Promise.race([interrupt, clock.sleep(opts.minutes * 60_000)]) : interrupt);
 
   // Stop the devices, let the gateway close the last minute and drain its outbox.
   await sim.stop();
