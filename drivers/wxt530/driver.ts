@@ -1,5 +1,6 @@
 // The WXT530 device shell: frames the transport's bytes into lines, hands each line to the
 // pure parser, polls in polled mode, and reports state. No QC, no storage (architecture.md).
+import type { Driver, DriverState, DriverStats } from '../driver.ts';
 import { EventEmitter } from 'node:events';
 import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
 import { LineFramer } from '../framing/lines.ts';
@@ -23,15 +24,11 @@ export interface Wxt530Options {
   maxLineLength?: number;
 }
 
-export type Wxt530State = 'connecting' | 'open' | 'closed';
+export type Wxt530State = DriverState;
 
-export interface Wxt530Stats {
-  lines: number;
-  observations: number;
-  rejections: number;
+export interface Wxt530Stats extends DriverStats {
   /** lines from another address on a shared bus, and empty lines */
   ignored: number;
-  lastLineAt: number | null;
 }
 
 /**
@@ -39,7 +36,7 @@ export interface Wxt530Stats {
  * ({ state, detail? }), 'message' (WxtParsed, every parsed line incl. text messages).
  * start() opens the transport; stop() closes it.
  */
-export class Wxt530Driver extends EventEmitter {
+export class Wxt530Driver extends EventEmitter implements Driver {
   readonly sensor: string;
   readonly address: string;
   readonly mode: 'automatic' | 'polled';

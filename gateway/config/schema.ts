@@ -2,23 +2,7 @@
 // its limits, so an invalid file is refused at load with the key and the reason.
 import { z } from 'zod';
 import { QUANTITY_NAMES, type Quantity } from '../../core/index.ts';
-
-const portUrl = z.string().min(1).refine((s) => s.startsWith('/') || /^tcp:\/\/[^:/]+:\d{1,5}$/.test(s), {
-  message: 'must be a serial device path (/dev/ttyUSB0) or a serial device server (tcp://host:port)',
-});
-
-const wxt530 = z.object({
-  id: z.string().regex(/^[a-z0-9_-]+$/, 'lower-case letters, digits, _ and - only'),
-  type: z.literal('vaisala-wxt530'),
-  port: portUrl,
-  baud: z.number().int().positive().default(19200),
-  address: z.string().regex(/^[0-9A-Za-z]$/, 'one character, the device address (aXU,A=)').default('0'),
-  mode: z.enum(['automatic', 'polled']).default('automatic'),
-  crc: z.boolean().default(false),
-  poll_interval_s: z.number().positive().max(3600).default(5),
-  /** no byte for this long ⇒ the port is closed and reopened (serial-node.md: missed disconnects) */
-  idle_timeout_s: z.number().positive().default(30),
-});
+import { SENSOR_SCHEMAS } from '../sensors/index.ts';
 
 const limits = z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, { message: 'must be [low, high] with low < high' });
 
@@ -46,7 +30,7 @@ export const stationConfigSchema = z.object({
     resend_after_s: z.number().positive().default(30),
     keepalive_s: z.number().int().positive().default(60),
   }).strict(),
-  sensors: z.array(z.discriminatedUnion('type', [wxt530.strict()])).min(1, 'at least one sensor'),
+  sensors: z.array(z.discriminatedUnion('type', SENSOR_SCHEMAS)).min(1, 'at least one sensor'),
   qc: z.object({
     /** Per-station climatological limits: values outside are `suspect` (qc.md §2). */
     climate_limits: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), limits).default({}),

@@ -3,18 +3,15 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Clock, MinuteRecord, Observation, Quantity, Rejection, Timer } from '../../core/index.ts';
-import { createTransport, Wxt530Driver } from '../../drivers/index.ts';
+import type { Driver } from '../../drivers/index.ts';
 import type { SensorConfig, StationConfig } from '../config/schema.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import { checkRange, type ClimateLimits } from '../qc/range.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
 import { Uplink } from '../uplink/uplink.ts';
 import { MinuteCloser } from './minutes.ts';
+import { sensorFamily } from '../sensors/index.ts';
 
-/** What each sensor type delivers every minute; absent values are reported `missing`. */
-const EXPECTED: Record<SensorConfig['type'], readonly Quantity[]> = {
-  'vaisala-wxt530': ['wind_speed', 'wind_from_direction', 'wind_speed_of_gust', 'air_temperature', 'relative_humidity', 'air_pressure', 'precipitation_amount'],
-};
 
 export interface SensorHealth {
   id: string;
@@ -25,7 +22,7 @@ export interface SensorHealth {
   lastObservationAt: number | null;
 }
 
-interface RunningSensor { config: SensorConfig; driver: Wxt530Driver; health: SensorHealth }
+interface RunningSensor { config: SensorConfig; driver: Driver; health: SensorHealth }
 
 export class StationGateway extends EventEmitter {
   readonly db: Db;
@@ -49,7 +46,7 @@ export class StationGateway extends EventEmitter {
     this.raw = new RawWriter(this.db, clock);
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
-      sensors: new Map(config.sensors.map((s) => [s.id, EXPECTED[s.type]])),
+      sensors: new Map(config.sensors.map((s) => [s.id, sensorFamily(s.type).expected])),
       onCommit: (records, seq) => this.onCommit(records, seq),
     });
     const u = config.uplink;
@@ -71,11 +68,7 @@ export class StationGateway extends EventEmitter {
   }
 
   private startSensor(config: SensorConfig): void {
-    const transport = createTransport(config.port, { clock: this.clock, baudRate: config.baud, idleTimeoutMs: config.idle_timeout_s * 1000, log: this.log });
-    const driver = new Wxt530Driver({
-      sensor: config.id, transport, clock: this.clock, address: config.address, mode: config.mode, crc: config.crc,
-      pollIntervalMs: config.poll_interval_s * 1000,
-    });
+    const driver = sensorFamily(config.type).create(config, { clock: this.clock, log: this.log });
     const health: SensorHealth = { id: config.id, state: 'connecting', lines: 0, observations: 0, rejections: 0, lastObservationAt: null };
     const climate = this.config.qc.climate_limits as ClimateLimits;
     driver.on('observations', (obs: Observation[]) => {
@@ -88,11 +81,11 @@ export class StationGateway extends EventEmitter {
     });
     driver.on('rejection', (r: Rejection) => {
       health.rejections++;
-      this.warn.warn(`reject:${config.id}`, { sensor: config.id, port: config.port, raw: r.raw, reason: r.reason }, 'sensor: rejected a frame');
+      this.warn.warn(`reject:${config.id}`, { sensor: config.id, raw: r.raw, reason: r.reason }, 'sensor: rejected a frame');
     });
     driver.on('state', (s: { state: string; detail?: string }) => {
       health.state = s.state;
-      this.log.info({ sensor: config.id, port: config.port, ...s }, `sensor: ${s.state}`);
+      this.log.info({ sensor: config.id, ...s }, `sensor: ${s.state}`);
     });
     driver.start();
     this.sensors.push({ config, driver, health });

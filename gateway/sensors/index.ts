@@ -1,0 +1,16 @@
+// Every sensor family the gateway knows. Add a family: write `<family>.ts` beside this file
+// (a SensorFamily) and list it here; the station file schema and the pipeline follow.
+import { wxt530 } from './wxt530.ts';
+import type { SensorFamily } from './types.ts';
+
+export const SENSOR_FAMILIES: readonly SensorFamily[] = [wxt530] as unknown as SensorFamily[];
+/** The same families' entry schemas, as a tuple zod's discriminated union can type. */
+export const SENSOR_SCHEMAS = [wxt530.schema] as const;
+
+export type { SensorFamily, SensorDeps } from './types.ts';
+
+export function sensorFamily(type: string): SensorFamily {
+  const f = SENSOR_FAMILIES.find((x) => x.type === type);
+  if (!f) throw new Error(`unknown sensor type ${type}`); // the config schema refuses it first
+  return f;
+}
