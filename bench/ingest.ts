@@ -9,21 +9,10 @@ import { ManualClock, type Observation } from '../core/index.ts';
 import { isRejection, parseWxtMessage } from '../drivers/index.ts';
 import { checkRange } from '../gateway/qc/range.ts';
 import { openDatabase, RawWriter } from '../gateway/store/index.ts';
-import { tradeWindDay, Wxt530Twin } from '../hw-sim/index.ts';
+import { INPUTS } from './parse.ts';
 
 const CLIMATE = { air_temperature: [5, 37], relative_humidity: [20, 100], air_pressure: [905, 1040], wind_speed: [0, 50] } as const;
 
-/** Real WXT530 composite lines rendered by the simulator's twin from one simulated hour and more. */
-function lines(n: number): string[] {
-  const clock = new ManualClock(Date.UTC(2026, 6, 1));
-  const twin = new Wxt530Twin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    clock.advance(1000);
-    out.push(twin.render('0').trimEnd());
-  }
-  return out;
-}
 
 function timeIt(fn: () => number): { seconds: number; count: number } {
   const t0 = process.hrtime.bigint();
@@ -54,7 +43,7 @@ function ingestAll(input: string[], path: string, batch: number, keep?: Observat
 }
 
 export function benchIngest(nLines = 20_000) {
-  const input = lines(nLines);
+  const input = INPUTS.wxt!(nLines); // real WXT530 composite lines from the twin
   const dir = mkdtempSync(join(tmpdir(), 'bonin-bench-'));
   try {
     const clock = new ManualClock();
@@ -77,12 +66,6 @@ export function benchIngest(nLines = 20_000) {
       return n;
     });
     db2.close();
-    // Parse alone, for the breakdown.
-    const parse = timeIt(() => {
-      let n = 0;
-      for (const line of input) if (!isRejection(parseWxtMessage(line, { sensor: 'wxt530', ts: 0 }))) n++;
-      return n;
-    });
     const ingestRate = ingest.count / ingest.seconds;
     const storeRate = storeOnly.count / storeOnly.seconds;
     return {
@@ -90,7 +73,6 @@ export function benchIngest(nLines = 20_000) {
       ingest_baseline_store_only_readings_per_s: Math.round(storeRate),
       ingest_vs_store_only_ratio: Math.round((ingestRate / storeRate) * 1000) / 1000,
       ingest_1s_batches_readings_per_s: Math.round(small.count / small.seconds),
-      ingest_parse_lines_per_s: Math.round(parse.count / parse.seconds),
       ingest_readings_per_line: Math.round((ingest.count / input.length) * 10) / 10,
       ingest_lines: input.length,
     };

@@ -4,10 +4,12 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchIngest } from './ingest.ts';
+import { benchParse } from './parse.ts';
 
 const results: Record<string, unknown> = {
   machine: { node: process.version, platform: `${process.platform}-${process.arch}`, when: new Date().toISOString() },
   ...benchIngest(),
+  ...benchParse(),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results)}\n`);

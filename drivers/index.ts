@@ -1,6 +1,7 @@
 // Public API of drivers/: transports and device families. Import from here, not from files.
 export * from './transport/index.ts';
 export type { Driver, DriverState, DriverStats } from './driver.ts';
+export { LINE_PARSERS, isRefusal, type LineParser, type LineParse } from './parsers.ts';
 export { MemoryTransport } from './transport/memory.ts';
 export { LineFramer, type FramedChunk } from './framing/lines.ts';
 export { parseWxtMessage, isRejection, printable, type WxtParsed, type WxtField, type ParseContext } from './wxt530/parse.ts';

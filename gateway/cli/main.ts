@@ -35,6 +35,13 @@ program.command('receiver')
   .option('--group <name>', 'shared-subscription group', 'bonin-receivers')
   .action(async (o) => (await import('./receiver.ts')).runReceiver(o));
 
+program.command('parse')
+  .description('parse a capture of device lines and print one JSON object a line (observation or refusal)')
+  .argument('<driver>', 'wxt (more families: issue #4)')
+  .argument('[file]', 'capture file (default: standard input)')
+  .option('--sensor <id>', 'sensor id to put in the output', 'sensor')
+  .action(async (driver, file, o) => (await import('./parse.ts')).runParse(driver, file, o));
+
 program.command('demo')
   .description('a whole station against the simulator, with an embedded broker and receiver')
   .option('--minutes <n>', 'stop after this many simulated minutes (default: run until Ctrl-C)', positive('minutes'))

@@ -38,4 +38,16 @@ describe('bonin command line', () => {
     expect(r.stderr).toMatch(/uplink\.broker: must be a URL/);
     expect(r.stderr).toMatch(/sensors\.0\.baud: /);
   });
+
+  it('parse wxt prints an observation per value and a refusal per bad frame, with input line numbers', () => {
+    const r = spawnSync(process.execPath, [BONIN, 'parse', 'wxt'], {
+      encoding: 'utf8', input: '0R2,Ta=23.6C,Ua=14.2P,Pa=1026.6H\r\ngarbage\n0r1,Dn=236D,Dm=283D,Dx=031D,Sn=0.0M,Sm=1.0M,Sx=2.2MXXX\r\n',
+    });
+    expect(r.status).toBe(0);
+    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(out[0]).toEqual({ line: 1, quantity: 'air_temperature', value: 23.6, unit: 'degC', qc: { flag: 'not_checked', reasons: [] }, sensor: 'sensor' });
+    expect(out.filter((o) => o.line === 1).map((o) => o.quantity)).toEqual(['air_temperature', 'relative_humidity', 'air_pressure']);
+    expect(out.find((o) => o.line === 2)).toMatchObject({ rejected: true });
+    expect(out.find((o) => o.line === 3)).toMatchObject({ rejected: true }); // wrong CRC
+  });
 });

@@ -1,0 +1,31 @@
+// parse_lines_per_s for each driver: the pure parser alone, on lines the simulator's twin
+// renders (real protocol bytes). Add a family: one entry in INPUTS.
+import { ManualClock } from '../core/index.ts';
+import { LINE_PARSERS } from '../drivers/index.ts';
+import { tradeWindDay, Wxt530Twin } from '../hw-sim/index.ts';
+
+/** n lines of each driver's real output, one simulated second apart. */
+export const INPUTS: Record<string, (n: number) => string[]> = {
+  wxt: (n) => {
+    const clock = new ManualClock(Date.UTC(2026, 6, 1));
+    const twin = new Wxt530Twin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
+    return Array.from({ length: n }, () => {
+      clock.advance(1000);
+      return twin.render('0').trimEnd();
+    });
+  },
+};
+
+export function benchParse(n = 20_000): { parse_lines_per_s: Record<string, number> } {
+  const rates: Record<string, number> = {};
+  for (const [name, make] of Object.entries(INPUTS)) {
+    const parser = LINE_PARSERS[name];
+    if (!parser) throw new Error(`bench/parse.ts: no parser named ${name} in drivers/parsers.ts`);
+    const lines = make(n);
+    for (const l of lines.slice(0, 1000)) parser(l, { sensor: 'bench', ts: 0 }); // warm-up
+    const t0 = process.hrtime.bigint();
+    for (const l of lines) parser(l, { sensor: 'bench', ts: 0 });
+    rates[name] = Math.round(lines.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  return { parse_lines_per_s: rates };
+}
