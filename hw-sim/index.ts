@@ -14,6 +14,7 @@ export { exposeTcp, type TcpExposure } from './expose/tcp.ts';
 export { exposeInProcess, type InProcessExposure } from './expose/inprocess.ts';
 
 export {
-  startSimulation, describeSimulation, STATION_WXT530_SETTINGS,
-  type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type WxtModeOption,
+  startSimulation, describeSimulation,
+  type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type DeviceSpec,
 } from './sim.ts';
+export { SIM_CATALOG, STATION_WXT530_SETTINGS, type CatalogEntry, type DeviceContext, type WxtModeOption } from './catalog.ts';

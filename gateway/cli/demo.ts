@@ -16,7 +16,7 @@ import { createLogger } from '../log.ts';
 import { StationGateway } from '../pipeline/station.ts';
 import { progressLine } from './progress.ts';
 
-export interface DemoOptions { minutes?: number; speed: number; scenario: 'trade-wind' | 'nyc-replay'; json?: boolean; dir?: string }
+export interface DemoOptions { minutes?: number; speed: number; scenario: 'trade-wind' | 'nyc-replay'; json?: boolean; dir?: string; device?: string[] }
 
 export interface DemoSummary {
   minutes: number;
@@ -51,8 +51,8 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   const broker = await startBroker();
   const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), protocolVersion: 4, clock });
   await receiver.start();
-  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: hasSocat() ? 'pty' : 'tcp', dir });
-  const wxt = sim.devices[0]!;
+  const kinds = opts.device?.length ? opts.device : ['vaisala-wxt530'];
+  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: hasSocat() ? 'pty' : 'tcp', dir, devices: kinds.map((kind) => ({ kind })) });
 
   // The shipped Chichijima station file, pointed at the simulator, the embedded broker and the demo folder.
   const example = loadConfig(EXAMPLE_CONFIG);
@@ -60,7 +60,8 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     ...example,
     storage: { ...example.storage, path: join(dir, 'station.db') },
     uplink: { ...example.uplink, broker: broker.url, protocol_version: 4 },
-    sensors: [{ ...example.sensors[0]!, port: wxt.path }],
+    // The example's WXT530 entry where the simulator has one; every other device with its family's defaults.
+    sensors: sim.devices.map((d) => (d.kind === example.sensors[0]!.type ? { ...example.sensors[0]!, id: d.name, port: d.path } : { id: d.name, type: d.kind, port: d.path })),
     log: { level: 'info', file: join(dir, 'gateway.log') },
   }, EXAMPLE_CONFIG);
   const gateway = new StationGateway(config, clock, createLogger({ level: 'info', file: join(dir, 'gateway.log') }));

@@ -26,6 +26,7 @@ program.command('sim')
   .option('--clock <spec>', 'shared simulated clock speed@origin@anchor (overrides --speed)')
   .option('--dir <dir>', 'where PTY links are made')
   .option('--mode <mode>', 'WXT530 protocol: automatic | polled', 'automatic')
+  .option('--device <type...>', 'devices to simulate, by station-file sensor type (default: vaisala-wxt530)')
   .action(async (o) => (await import('./sim.ts')).runSim(o));
 
 program.command('receiver')
@@ -49,6 +50,7 @@ program.command('demo')
   .option('--scenario <name>', 'trade-wind | nyc-replay', 'trade-wind')
   .option('--json', 'print one JSON summary as the last stdout line')
   .option('--dir <dir>', 'working directory for the databases (default: a new temporary one)')
+  .option('--device <type...>', 'devices of the station, by sensor type (default: vaisala-wxt530)')
   .action(async (o) => (await import('./demo.ts')).runDemo(o));
 
 await program.parseAsync(process.argv);

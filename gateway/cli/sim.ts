@@ -3,11 +3,12 @@
 import { ScaledClock } from '../../core/index.ts';
 import { describeSimulation, startSimulation } from '../../hw-sim/index.ts';
 
-export interface SimOptions { scenario: 'trade-wind' | 'nyc-replay'; expose: 'pty' | 'tcp'; speed: number; clock?: string; dir?: string; mode: 'automatic' | 'polled' }
+export interface SimOptions { scenario: 'trade-wind' | 'nyc-replay'; expose: 'pty' | 'tcp'; speed: number; clock?: string; dir?: string; mode: 'automatic' | 'polled'; device?: string[] }
 
 export async function runSim(opts: SimOptions): Promise<void> {
   const clock = opts.clock ? ScaledClock.fromSpec(opts.clock) : new ScaledClock({ speed: opts.speed });
-  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: opts.expose, dir: opts.dir, wxt: { mode: opts.mode, address: '0' } });
+  const devices = (opts.device?.length ? opts.device : ['vaisala-wxt530']).map((kind) => ({ kind, options: kind === 'vaisala-wxt530' ? { mode: opts.mode } : {} }));
+  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: opts.expose, dir: opts.dir, devices });
   process.stdout.write(`${describeSimulation(sim)}\n`);
   process.stdout.write(`clock: ${clock.toSpec()} (pass --clock ${clock.toSpec()} to \`bonin run\` to share it)\nCtrl-C to stop.\n`);
   const stop = async () => {

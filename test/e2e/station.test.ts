@@ -7,6 +7,7 @@ import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
 import { freePort, Mosquitto } from '../helpers/mosquitto.ts';
 import { STATION, startRig } from '../helpers/station.ts';
+import type { Wxt530Twin } from '../../hw-sim/index.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -104,7 +105,7 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
 
   it('(f) garbage, torn lines and invalid values on the wire: counted, flagged, the good data kept', async () => {
     const { clock, rig, gateway } = await station(30);
-    rig.device.twin.setFaults({ noise: 0.3, tornLines: 0.1, invalidValue: 0.2 });
+    (rig.device.twin as Wxt530Twin).setFaults({ noise: 0.3, tornLines: 0.1, invalidValue: 0.2 });
     gateway.start();
     await clock.sleep(3 * 60_000 + 3000);
     const [health] = gateway.health();
