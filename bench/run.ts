@@ -5,11 +5,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchIngest } from './ingest.ts';
 import { benchParse } from './parse.ts';
+import { benchWire } from './wire.ts';
 
 const results: Record<string, unknown> = {
   machine: { node: process.version, platform: `${process.platform}-${process.arch}`, when: new Date().toISOString() },
   ...benchIngest(),
   ...benchParse(),
+  ...benchWire(),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results)}\n`);

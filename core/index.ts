@@ -4,4 +4,5 @@ export * from './qc.ts';
 export * from './observation.ts';
 export * from './clock.ts';
 export * from './wire.ts';
+export * from './wire-compact.ts';
 export * from './checksums.ts';
