@@ -36,4 +36,23 @@ export const MIGRATIONS: string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  /* 2 (issue #5) */ `
+  -- Which batch carried each record, so a batch the central system lost after acking it can be
+  -- rebuilt from the records (gap reconciliation). NULL for records stored before this version.
+  ALTER TABLE minute_records ADD COLUMN seq INTEGER;
+  CREATE INDEX minute_records_seq ON minute_records (seq);
+
+  -- What the disk quota (or a full disk) made the station drop: never silently.
+  CREATE TABLE evictions (
+    at        INTEGER NOT NULL,            -- clock ms of the eviction
+    kind      TEXT    NOT NULL,            -- 'raw' | 'records' | 'batches'
+    first_seq INTEGER,                     -- batches: the seq range evicted unsent
+    last_seq  INTEGER,
+    from_ts   INTEGER,                     -- data time range evicted
+    to_ts     INTEGER,
+    n         INTEGER NOT NULL,            -- rows evicted
+    reason    TEXT    NOT NULL
+  );
+  CREATE INDEX evictions_seq ON evictions (first_seq, last_seq);
+  `,
 ];

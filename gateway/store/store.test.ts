@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, ManualClock, qc, type MinuteRecord } from '../../core/index.ts';
 import { openDatabase, Outbox, RawWriter, readRaw } from './index.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'bonin-store-')), 'station.db');
 const rec = (ts: number): MinuteRecord => ({ ts, sensor: 'wxt', values: { air_temperature: { v: 24.1, f: 'good', n: 6 } } });
@@ -13,7 +14,7 @@ describe('station store', () => {
     const path = tmpDb();
     openDatabase(path).close();
     const db = openDatabase(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
