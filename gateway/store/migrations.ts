@@ -55,4 +55,15 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX evictions_seq ON evictions (first_seq, last_seq);
   `,
+  /* 3 (issue #6) */ `
+  -- 10-minute and hourly aggregates (gateway/aggregate/period.ts) and the station's choice
+  -- among redundant sensors (period '1min', sensor 'station'): kept locally, not uplinked (yet).
+  CREATE TABLE aggregates (
+    period TEXT    NOT NULL,               -- '1min' | '10min' | '1h'
+    sensor TEXT    NOT NULL,
+    ts     INTEGER NOT NULL,               -- start of the period, UTC ms
+    record TEXT    NOT NULL,               -- PeriodAggregate / StationMinute as JSON
+    PRIMARY KEY (period, sensor, ts)
+  ) WITHOUT ROWID;
+  `,
 ];
