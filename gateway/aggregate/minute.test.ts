@@ -33,7 +33,8 @@ describe('one-minute aggregation (qc.md §6, §7 worked examples)', () => {
     expect(agg([o('wind_speed_of_gust', 6.1), o('wind_speed_of_gust', 9.7), o('wind_speed_of_gust', 7)]).values.wind_speed_of_gust!.v).toBe(9.7);
   });
   it('bad samples are skipped, suspect ones used and inherited, nothing vanishes', () => {
-    const r = agg([o('air_temperature', 24), o('air_temperature', 99, undefined, 'bad'), o('air_temperature', 26, undefined, 'suspect')]);
+    // A 20-s probe: 3 samples expected, 2 usable (the 2/3 availability is met).
+    const r = agg([o('air_temperature', 24, T0), o('air_temperature', 99, T0 + 20_000, 'bad'), o('air_temperature', 26, T0 + 40_000, 'suspect')]);
     expect(r.values.air_temperature).toEqual({ v: 25, f: 'suspect', r: ['range'], n: 2 });
   });
   it('only bad samples → missing, with the reason kept', () => {
@@ -51,6 +52,27 @@ describe('one-minute aggregation (qc.md §6, §7 worked examples)', () => {
     const r = agg([o('air_temperature', 25), o('relative_humidity', 80), o('air_pressure', 1012)]);
     expect(r.values.dew_point_temperature!.v).toBeCloseTo(dewPoint(25, 80), 2);
     expect(r.values.air_pressure_at_mean_sea_level!.v).toBeCloseTo(1012.34, 2);
+  });
+});
+
+describe('one-minute gust and availability', () => {
+  it('without a device gust, the gust is the largest 3-s running mean of the 1 Hz speeds (qc.md §7)', () => {
+    const r = agg([5, 6, 9, 12, 8, 6].map((v, i) => o('wind_speed', v, T0 + i * 1000)));
+    expect(r.values.wind_speed_of_gust!.v).toBeCloseTo(9.667, 3);
+  });
+  it('a device gust (WXT Sx) wins over the computed one', () => {
+    const r = agg([...[5, 6, 9, 12, 8, 6].map((v, i) => o('wind_speed', v, T0 + i * 1000)), o('wind_speed_of_gust', 13.1, T0 + 5000)]);
+    expect(r.values.wind_speed_of_gust!.v).toBe(13.1);
+  });
+  it('a 1 Hz mean with under 2/3 of its 60 samples keeps its value, flagged missing+incomplete', () => {
+    const thin = agg(Array.from({ length: 39 }, (_, i) => o('air_temperature', 20, T0 + i * 1000)));
+    expect(thin.values.air_temperature).toEqual({ v: 20, f: 'missing', r: ['incomplete'], n: 39 });
+    const enough = agg(Array.from({ length: 40 }, (_, i) => o('air_temperature', 20, T0 + i * 1000)));
+    expect(enough.values.air_temperature).toEqual({ v: 20, f: 'good', n: 40 });
+  });
+  it('an incomplete temperature does not make a dew point', () => {
+    const r = agg([...Array.from({ length: 10 }, (_, i) => o('air_temperature', 20, T0 + i * 1000)), o('relative_humidity', 80, T0)]);
+    expect(r.values.dew_point_temperature).toBeUndefined();
   });
 });
 

@@ -1,18 +1,25 @@
-// One-minute aggregation, first cut (issue #6 replaces it with the full WMO rules).
+// One-minute aggregation (../shared/docs/qc.md §6; docs/qc.md for the rules as built).
 // Pure: the samples of one sensor in one minute in, one MinuteRecord out.
 //  - P, T, RH and device health: arithmetic mean of usable samples;
 //  - wind speed: scalar mean; direction: unit-vector mean of non-calm samples, null when
 //    calm (mean speed < 0.5 m/s: ICAO calm, "no direction", not 0 = north);
-//  - gust: the largest device gust (WXT `Sx`) in the minute;
+//  - gust: the largest device gust (WXT `Sx`) in the minute when the device reports one,
+//    else the largest 3-s running mean of the speed samples (gust3s in wind.ts);
+//  - availability: a mean built from under 2/3 of the samples the minute should hold (by
+//    the sensor's own sampling interval) keeps its value but is flagged missing+incomplete;
 //  - rain: counter difference against the last counter before the minute (survives gateway
 //    restarts); a counter that goes down is a device reset: that minute is `missing`;
 //  - dew point and sea-level pressure derived from the minute means.
 // Usable = not `bad` and not `missing`; an aggregate inherits the worst usable flag.
 import { mergeQc, type MinuteRecord, type MinuteValue, type Observation, type Qc, type Quantity } from '../../core/index.ts';
 import { dewPoint, seaLevelPressure } from './meteo.ts';
+import { CALM_MS, gust3s } from './wind.ts';
 
 export const MINUTE_MS = 60_000;
-const CALM_MS = 0.5;
+/** [Z] (recalled): a 1-min value needs ≥ 66 % of its samples. */
+const AVAILABILITY = 2 / 3;
+/** Quantities that are means of samples (availability applies); counters and maxima are not. */
+const MEANS: ReadonlySet<Quantity> = new Set(['wind_speed', 'wind_from_direction', 'air_temperature', 'relative_humidity', 'air_pressure']);
 
 export interface MinuteInput {
   sensor: string;
@@ -51,6 +58,32 @@ function summarise(all: Observation[], reduce: (xs: number[]) => number): Minute
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const max = (xs: number[]) => Math.max(...xs);
+
+/**
+ * Samples the minute should hold, from the median spacing of the ones it has (1 Hz → 60,
+ * 10-s PTU → 6). Unknown (null) with fewer than 2 samples; qc/minute.ts then compares with
+ * the sensor's usual count instead.
+ */
+function expectedSamples(samples: Observation[]): number | null {
+  const ts = [...new Set(samples.map((o) => o.ts))].sort((a, b) => a - b);
+  if (ts.length < 2) return null;
+  const dts = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
+  const dt = dts[Math.floor(dts.length / 2)]!;
+  return Math.min(MINUTE_MS / dt, Number.MAX_SAFE_INTEGER);
+}
+
+function withAvailability(v: MinuteValue, samples: Observation[]): MinuteValue {
+  const expected = expectedSamples(samples);
+  if (v.v === null || expected === null || v.n >= AVAILABILITY * expected - 1e-9) return v;
+  return { ...v, f: 'missing', r: [...new Set([...(v.r ?? []), 'incomplete' as const])] };
+}
+
+/** Gust from the speed samples when the device reports none: the largest 3-s running mean. */
+function gustFromSpeeds(speeds: Observation[]): MinuteValue | null {
+  const ok = speeds.filter(usable);
+  const g = gust3s(ok.map((o) => ({ ts: o.ts, v: o.value as number })));
+  return g ? toValue(g.v, combined(ok), ok.length) : null;
+}
 
 function windDirection(dirs: Observation[], speeds: Observation[]): MinuteValue {
   const speedAt = new Map(speeds.filter(usable).map((o) => [o.ts, o.value as number]));
@@ -109,6 +142,11 @@ export function aggregateMinute(input: MinuteInput): MinuteRecord {
       default:
         values[q] = summarise(samples, mean);
     }
+    if (MEANS.has(q) && values[q]) values[q] = withAvailability(values[q], samples);
+  }
+  if (!values.wind_speed_of_gust && by.has('wind_speed')) {
+    const g = gustFromSpeeds(by.get('wind_speed')!);
+    if (g) values.wind_speed_of_gust = g;
   }
   derive(values, input.elevationM);
   return { ts: input.minuteStart, sensor: input.sensor, values };
@@ -118,10 +156,11 @@ function derive(values: MinuteRecord['values'], elevationM: number): void {
   const t = values.air_temperature;
   const rh = values.relative_humidity;
   const p = values.air_pressure;
-  if (!t || t.v === null || !rh || rh.v === null || rh.v <= 0) return;
+  const ok = (x: MinuteValue | undefined): x is MinuteValue & { v: number } => !!x && x.v !== null && x.f !== 'bad' && x.f !== 'missing';
+  if (!ok(t) || !ok(rh) || rh.v <= 0) return;
   const q = mergeQc({ flag: t.f, reasons: t.r ?? [] }, { flag: rh.f, reasons: rh.r ?? [] });
   if (!values.dew_point_temperature) values.dew_point_temperature = toValue(dewPoint(t.v, Math.min(rh.v, 100)), q, Math.min(t.n, rh.n));
-  if (p && p.v !== null && !values.air_pressure_at_mean_sea_level) {
+  if (ok(p) && !values.air_pressure_at_mean_sea_level) {
     const qp = mergeQc(q, { flag: p.f, reasons: p.r ?? [] });
     values.air_pressure_at_mean_sea_level = toValue(seaLevelPressure(p.v, t.v, Math.min(rh.v, 100), elevationM), qp, p.n);
   }

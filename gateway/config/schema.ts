@@ -18,6 +18,8 @@ export const stationConfigSchema = z.object({
   storage: z.object({
     path: z.string().min(1),
     raw_retention_days: z.number().positive().default(30),
+    /** live data the store may hold, MB; past it the oldest data goes by priority (gateway/store/quota.ts). Unset: no quota */
+    quota_mb: z.number().positive().optional(),
   }).strict(),
   uplink: z.object({
     broker: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'must be a URL like mqtt://host:1883 or mqtts://host:8883'),
@@ -29,12 +31,33 @@ export const stationConfigSchema = z.object({
     /** an unacknowledged batch is sent again after this long */
     resend_after_s: z.number().positive().default(30),
     keepalive_s: z.number().int().positive().default(60),
+    /** 'compact' (docs/wire-format.md) or 'json' (debug: one readable batch a message) */
+    encoding: z.enum(['compact', 'json']).default('compact'),
+    /** records packed in one compact message, at most (60: an hour of one sensor's minutes) */
+    max_message_records: z.number().int().positive().max(5000).default(60),
+    /** after an outage, which end of the backlog drains first (fresh minutes always go first) */
+    backlog_order: z.enum(['oldest-first', 'newest-first']).default('oldest-first'),
+    /** bytes on the wire per UTC hour / day, MQTT framing counted; what does not fit waits. Unset: no limit */
+    budget_bytes_per_hour: z.number().int().positive().optional(),
+    budget_bytes_per_day: z.number().int().positive().optional(),
+    /** bytes of unacknowledged messages on the wire, at most (the link's bandwidth × round trip). Unset: no limit */
+    in_flight_bytes: z.number().int().positive().optional(),
+    /** reconnect backoff: first delay and ceiling (exponential, full jitter) */
+    reconnect_min_s: z.number().positive().default(2),
+    reconnect_max_s: z.number().positive().default(600),
   }).strict(),
   sensors: z.array(z.discriminatedUnion('type', SENSOR_SCHEMAS)).min(1, 'at least one sensor'),
   qc: z.object({
     /** Per-station climatological limits: values outside are `suspect` (qc.md §2). */
     climate_limits: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), limits).default({}),
-  }).strict().default({ climate_limits: {} }),
+    /** Step limits per minute, overriding qc.md §3 (gateway/qc/step.ts). */
+    step: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), z.object({ suspect: z.number().positive(), bad: z.number().positive().optional() }).strict()).default({}),
+    /** Minimum variability over 60 min, overriding qc.md §4 (gateway/qc/persistence.ts). */
+    persistence: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), z.number().positive()).default({}),
+    /** Redundant sensors: per quantity, the sensor ids of the primary and the backup (gateway/qc/redundancy.ts). */
+    redundancy: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), z.object({ primary: z.string(), backup: z.string(), tolerance: z.number().positive().optional() }).strict()
+      .refine((r) => r.primary !== r.backup, { message: 'primary and backup must be two different sensors' })).default({}),
+  }).strict().default({ climate_limits: {}, step: {}, persistence: {}, redundancy: {} }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),

@@ -1,9 +1,15 @@
 // Closes one-minute periods: flushes raw readings, aggregates each closed minute from the
-// store (not from memory, so a restarted gateway aggregates what the killed one stored) and
-// commits records + outbox batch together.
+// store (not from memory, so a restarted gateway aggregates what the killed one stored),
+// runs the minute QC against the sensor's stored past (step, persistence, consistency),
+// cross-checks redundant sensors, and commits records + outbox batch + the 10-min/hourly
+// aggregates those minutes complete, in one transaction.
 import type { Clock, MinuteRecord, Quantity, Timer } from '../../core/index.ts';
 import { aggregateMinute, MINUTE_MS } from '../aggregate/minute.ts';
+import type { PeriodAggregate } from '../aggregate/period.ts';
+import { qcMinute, qcSettings, type QcSettings } from '../qc/minute.ts';
+import { crossCheck, type RedundancyRules } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
+import { AggregateStore } from './aggregates-periods.ts';
 import type { Outbox } from '../store/outbox.ts';
 import { readRaw, type RawWriter } from '../store/raw.ts';
 
@@ -17,17 +23,34 @@ export interface MinuteCloserOptions {
   sensors: Map<string, readonly Quantity[]>;
   /** readings may arrive this long after their minute ended */
   graceMs?: number;
+  /** minute QC limits (default: qc.md's, no climate band) */
+  qc?: QcSettings;
+  /** redundant sensors: per quantity, primary and backup sensor ids */
+  redundancy?: RedundancyRules;
   onCommit?: (records: MinuteRecord[], seq: number | null) => void;
+  onAggregates?: (aggregates: PeriodAggregate[]) => void;
 }
+
+/** Minute QC looks back this many minutes (persistence needs 60). */
+const HISTORY_MINUTES = 60;
 
 export class MinuteCloser {
   private timer: Timer | null = null;
   private readonly startedAt: number;
   private readonly grace: number;
+  private readonly qc: QcSettings;
+  readonly aggregates: AggregateStore;
 
   constructor(private readonly o: MinuteCloserOptions) {
     this.startedAt = o.clock.now();
     this.grace = o.graceMs ?? 2000;
+    this.qc = o.qc ?? qcSettings({ elevationM: o.elevationM });
+    this.aggregates = new AggregateStore(o.db);
+    for (const [q, rule] of Object.entries(o.redundancy ?? {})) {
+      for (const id of [rule.primary, rule.backup]) {
+        if (!o.sensors.has(id)) throw new Error(`qc.redundancy.${q}: sensor "${id}" is not one of the station's sensors (${[...o.sensors.keys()].join(', ')})`);
+      }
+    }
   }
 
   start(): void {
@@ -53,14 +76,48 @@ export class MinuteCloser {
   closeDue(): MinuteRecord[] {
     this.o.raw.flush();
     const upTo = Math.floor((this.o.clock.now() - this.grace) / MINUTE_MS) * MINUTE_MS; // first minute still open
-    const records: MinuteRecord[] = [];
+    let records: MinuteRecord[] = [];
     for (const [sensor, expected] of this.o.sensors) {
-      for (const minute of this.minutesToClose(sensor, upTo)) records.push(this.aggregate(sensor, minute, expected));
+      const minutes = this.minutesToClose(sensor, upTo);
+      if (!minutes.length) continue;
+      // The sensor's past, kept in memory across this catch-up so each minute sees the previous ones.
+      const history = this.aggregates.minutes(sensor, minutes[0]! - HISTORY_MINUTES * MINUTE_MS, minutes[0]!);
+      for (const minute of minutes) {
+        const r = this.aggregate(sensor, minute, expected, history);
+        history.push(r);
+        if (history.length > HISTORY_MINUTES) history.shift();
+        records.push(r);
+      }
     }
     if (!records.length) return records;
-    const seq = this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()));
+    const stationMinutes = this.crossCheck(records);
+    records = stationMinutes.records;
+    const periods: PeriodAggregate[] = [];
+    const seq = this.o.db.transaction(() => {
+      const s = this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()));
+      for (const m of stationMinutes.station) this.aggregates.save('1min', 'station', m.ts, m);
+      for (const r of records) periods.push(...this.aggregates.closePeriodsEndingWith(r.sensor, r.ts, this.o.elevationM));
+      return s;
+    })();
     this.o.onCommit?.(records, seq);
+    if (periods.length) this.o.onAggregates?.(periods);
     return records;
+  }
+
+  /** Redundant sensors: cross-check each minute's records, and the station's choice per minute. */
+  private crossCheck(records: MinuteRecord[]) {
+    const rules = this.o.redundancy ?? {};
+    if (!Object.keys(rules).length) return { records, station: [] };
+    const byMinute = new Map<number, MinuteRecord[]>();
+    for (const r of records) byMinute.set(r.ts, [...(byMinute.get(r.ts) ?? []), r]);
+    const out: MinuteRecord[] = [];
+    const station = [];
+    for (const group of byMinute.values()) {
+      const c = crossCheck(group, rules);
+      out.push(...c.records);
+      if (c.station) station.push(c.station);
+    }
+    return { records: out, station };
   }
 
   /**
@@ -78,11 +135,14 @@ export class MinuteCloser {
     return [...minutes].sort((a, b) => a - b);
   }
 
-  private aggregate(sensor: string, minute: number, expected: readonly Quantity[]): MinuteRecord {
+  private aggregate(sensor: string, minute: number, expected: readonly Quantity[], history: readonly MinuteRecord[]): MinuteRecord {
     const obs = readRaw(this.o.db, sensor, minute, minute + MINUTE_MS);
     const prev = this.o.db.prepare("SELECT value FROM raw_obs WHERE sensor = ? AND quantity = 'precipitation_amount_since_reset' AND ts < ? AND value IS NOT NULL ORDER BY ts DESC LIMIT 1")
       .get(sensor, minute) as { value: number } | undefined;
-    const record = aggregateMinute({ sensor, minuteStart: minute, obs, prevRainCounter: prev?.value ?? null, elevationM: this.o.elevationM });
+    const raw = aggregateMinute({ sensor, minuteStart: minute, obs, prevRainCounter: prev?.value ?? null, elevationM: this.o.elevationM });
+    const measured = new Set(obs.map((o) => o.quantity));
+    const derived = new Set((['dew_point_temperature', 'air_pressure_at_mean_sea_level'] as const).filter((q) => !measured.has(q)));
+    const record = qcMinute(raw, history, this.qc, { derived });
     for (const q of expected) record.values[q] ??= { v: null, f: 'missing', n: 0 };
     return record;
   }

@@ -7,8 +7,10 @@ import type { Driver } from '../../drivers/index.ts';
 import type { SensorConfig, StationConfig } from '../config/schema.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import { checkRange, type ClimateLimits } from '../qc/range.ts';
+import { qcSettings } from '../qc/minute.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
 import { Uplink } from '../uplink/uplink.ts';
+import { StoreQuota } from '../store/quota.ts';
 import { MinuteCloser } from './minutes.ts';
 import { sensorFamily } from '../sensors/index.ts';
 
@@ -33,6 +35,8 @@ export class StationGateway extends EventEmitter {
   private readonly sensors: RunningSensor[] = [];
   private readonly warn: RateLimitedLog;
   private statusTimer: Timer | null = null;
+  /** disk budget (storage.quota_mb) */
+  readonly quota: StoreQuota | null = null;
   readonly startedAt: number;
   /** the latest QC'd value of each quantity, for displays */
   readonly latest = new Map<Quantity, Observation>();
@@ -48,15 +52,21 @@ export class StationGateway extends EventEmitter {
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
       sensors: new Map(config.sensors.map((s) => [s.id, sensorFamily(s.type).expected])),
       onCommit: (records, seq) => this.onCommit(records, seq),
+      qc: qcSettings({ climate: config.qc.climate_limits as ClimateLimits, step: config.qc.step, persistence: config.qc.persistence, elevationM: config.station.elevation_m }),
+      redundancy: config.qc.redundancy,
+      onAggregates: (aggregates) => this.emit('aggregates', aggregates),
     });
     const u = config.uplink;
     this.uplink = new Uplink(this.outbox, {
       station: config.station.id, broker: u.broker, protocolVersion: u.protocol_version, username: u.username,
       password: u.password_file ? readFileSync(u.password_file, 'utf8').trim() : undefined,
       inFlight: u.in_flight, resendAfterMs: u.resend_after_s * 1000, keepaliveS: u.keepalive_s, clock, log,
+      encoding: u.encoding, maxMessageRecords: u.max_message_records, backlogOrder: u.backlog_order, inFlightBytes: u.in_flight_bytes,
+      budgetPerHour: u.budget_bytes_per_hour, budgetPerDay: u.budget_bytes_per_day, reconnectBaseMs: u.reconnect_min_s * 1000, reconnectCapMs: u.reconnect_max_s * 1000,
       status: () => this.statusSummary(),
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));
+    if (config.storage.quota_mb) this.quota = new StoreQuota(this.db, { quotaBytes: config.storage.quota_mb * 1024 * 1024, clock, log });
   }
 
   start(): void {
@@ -64,7 +74,10 @@ export class StationGateway extends EventEmitter {
     this.closer.start(); // first, catch up minutes a previous run stored but did not close
     for (const s of this.config.sensors) this.startSensor(s);
     this.uplink.start();
-    this.statusTimer = this.clock.every(60_000, () => this.uplink.publishStatus('online'));
+    this.statusTimer = this.clock.every(60_000, () => {
+      this.quota?.enforce();
+      this.uplink.publishStatus('online');
+    });
   }
 
   private startSensor(config: SensorConfig): void {
@@ -112,6 +125,7 @@ export class StationGateway extends EventEmitter {
       uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
       queue: { batches: c.outboxBatches, records: c.outboxRecords, oldest_unsent: c.oldestUnsent },
       last_ack: this.uplink.lastAckAt,
+      ...(this.quota ? { evictions: this.quota.summary() } : {}),
       sensors: this.health(),
     };
   }

@@ -1,0 +1,72 @@
+// The store side of 10-minute and hourly aggregation: reads what a period needs (its minute
+// records, the raw wind samples, the pressure 1.5 h and 3 h ago) and keeps the result in the
+// `aggregates` table. Aggregates are built from the store, like minutes, so a restarted
+// gateway builds them from what the killed one stored.
+import type { MinuteRecord, MinuteValue, Observation } from '../../core/index.ts';
+import { aggregatePeriod, PERIODS, type PeriodAggregate, type PeriodName } from '../aggregate/period.ts';
+import { usableValue } from '../qc/flags.ts';
+import type { StationMinute } from '../qc/redundancy.ts';
+import type { Db } from '../store/db.ts';
+import { rowToObservation } from '../store/raw.ts';
+
+const MINUTE_MS = 60_000;
+/** p(t) is the last usable 1-min pressure at most this long before t (project). */
+const PRESSURE_LOOKBACK_MS = 10 * MINUTE_MS;
+
+export type AggregatePeriod = PeriodName | '1min';
+
+export class AggregateStore {
+  constructor(private readonly db: Db) {}
+
+  /** The sensor's minute records with from ≤ ts < to, oldest first. */
+  minutes(sensor: string, from: number, to: number): MinuteRecord[] {
+    const rows = this.db.prepare('SELECT record FROM minute_records WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts').all(sensor, from, to) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as MinuteRecord);
+  }
+
+  /** Latest usable station pressure of a minute that ended at or before t, within the lookback. */
+  pressureAt(sensor: string, t: number): MinuteValue | null {
+    const recent = this.minutes(sensor, t - PRESSURE_LOOKBACK_MS, t).reverse();
+    return recent.map((m) => m.values.air_pressure).find(usableValue) ?? recent.find((m) => m.values.air_pressure)?.values.air_pressure ?? null;
+  }
+
+  wind(sensor: string, from: number, to: number): Observation[] {
+    const rows = this.db.prepare("SELECT ts, sensor, quantity, value, flag, reasons FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND quantity IN ('wind_speed', 'wind_from_direction') ORDER BY ts")
+      .all(sensor, from, to) as Parameters<typeof rowToObservation>[0][];
+    return rows.map(rowToObservation);
+  }
+
+  save(period: AggregatePeriod, sensor: string, ts: number, record: PeriodAggregate | StationMinute): void {
+    this.db.prepare('INSERT OR REPLACE INTO aggregates (period, sensor, ts, record) VALUES (?, ?, ?, ?)').run(period, sensor, ts, JSON.stringify(record));
+  }
+
+  read(period: AggregatePeriod, sensor?: string): Array<PeriodAggregate | StationMinute> {
+    const rows = (sensor === undefined
+      ? this.db.prepare('SELECT record FROM aggregates WHERE period = ? ORDER BY ts, sensor').all(period)
+      : this.db.prepare('SELECT record FROM aggregates WHERE period = ? AND sensor = ? ORDER BY ts').all(period, sensor)) as Array<{ record: string }>;
+    return rows.map((r) => JSON.parse(r.record) as PeriodAggregate);
+  }
+
+  /**
+   * Build and store every period of the sensor that ends with the minute starting at
+   * `minute` (10-min at :x0, hourly at :00 UTC). Returns what it stored.
+   */
+  closePeriodsEndingWith(sensor: string, minute: number, elevationM: number): PeriodAggregate[] {
+    const end = minute + MINUTE_MS;
+    const out: PeriodAggregate[] = [];
+    for (const [name, ms] of Object.entries(PERIODS) as Array<[PeriodName, number]>) {
+      if (end % ms !== 0) continue;
+      const start = end - ms;
+      const minutes = this.minutes(sensor, start, end);
+      if (!minutes.length) continue;
+      const agg = aggregatePeriod({
+        period: name, start, sensor, minutes, elevationM,
+        wind: this.wind(sensor, start, end),
+        pressure: name === '1h' ? { p0: this.pressureAt(sensor, end), p15: this.pressureAt(sensor, end - 90 * MINUTE_MS), p3: this.pressureAt(sensor, end - 180 * MINUTE_MS) } : undefined,
+      });
+      this.save(name, sensor, start, agg);
+      out.push(agg);
+    }
+    return out;
+  }
+}
