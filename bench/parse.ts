@@ -3,6 +3,7 @@
 import { ManualClock } from '../core/index.ts';
 import { LINE_PARSERS } from '../drivers/index.ts';
 import { tradeWindDay, Wxt530Twin } from '../hw-sim/index.ts';
+import { NmeaTwin, WindsonicTwin, type NmeaSentenceKind } from '../hw-sim/index.ts';
 
 /** n lines of each driver's real output, one simulated second apart. */
 export const INPUTS: Record<string, (n: number) => string[]> = {
@@ -12,6 +13,23 @@ export const INPUTS: Record<string, (n: number) => string[]> = {
     return Array.from({ length: n }, () => {
       clock.advance(1000);
       return twin.render('0').trimEnd();
+    });
+  },
+  nmea: (n) => {
+    const clock = new ManualClock(Date.UTC(2026, 6, 1));
+    const twin = new NmeaTwin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
+    const kinds: NmeaSentenceKind[] = ['MWV', 'MDA', 'XDR', 'MWV'];
+    return Array.from({ length: n }, (_, i) => {
+      clock.advance(1000);
+      return twin.render(kinds[i % kinds.length]!).trimEnd();
+    });
+  },
+  windsonic: (n) => {
+    const clock = new ManualClock(Date.UTC(2026, 6, 1));
+    const twin = new WindsonicTwin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
+    return Array.from({ length: n }, () => {
+      clock.advance(1000);
+      return twin.render().trimEnd();
     });
   },
 };

@@ -3,6 +3,8 @@
 // fields it refused; or refuses the whole frame. It never throws on input.
 import type { Observation, Rejection } from '../core/index.ts';
 import { parseWxtMessage } from './wxt530/parse.ts';
+import { parseNmeaLine } from './nmea/parse.ts';
+import { parseWindsonicForRegistry } from './windsonic/parse.ts';
 
 export interface ParseContext { sensor: string; ts: number }
 export type LineParse = { observations: Observation[]; rejections: Rejection[] } | Rejection;
@@ -11,6 +13,8 @@ export type LineParser = (line: string, ctx: ParseContext) => LineParse;
 /** Add a family: one entry, keyed by the name a technician types. */
 export const LINE_PARSERS: Record<string, LineParser> = {
   wxt: parseWxtMessage,
+  nmea: parseNmeaLine,
+  windsonic: parseWindsonicForRegistry,
 };
 
 export function isRefusal(p: LineParse): p is Rejection {

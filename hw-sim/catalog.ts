@@ -4,6 +4,8 @@ import type { Clock } from '../core/clock.ts';
 import type { SimDevice } from './devices/link.ts';
 import { Wxt530Twin, WXT530_FACTORY, type Wxt530Settings, type WxtMode } from './devices/wxt530.ts';
 import type { WeatherScenario } from './weather/types.ts';
+import { NMEA_CATALOG } from './devices/nmea-catalog.ts';
+import { WINDSONIC_CATALOG } from './devices/windsonic-catalog.ts';
 
 export interface DeviceContext {
   clock: Clock;
@@ -62,4 +64,6 @@ const wxt530: CatalogEntry = {
 
 export const SIM_CATALOG: Record<string, CatalogEntry> = {
   [wxt530.kind]: wxt530,
+  [NMEA_CATALOG.kind]: NMEA_CATALOG,
+  [WINDSONIC_CATALOG.kind]: WINDSONIC_CATALOG,
 };

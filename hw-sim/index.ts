@@ -18,3 +18,6 @@ export {
   type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type DeviceSpec,
 } from './sim.ts';
 export { SIM_CATALOG, STATION_WXT530_SETTINGS, type CatalogEntry, type DeviceContext, type WxtModeOption } from './catalog.ts';
+export { NmeaTwin, NMEA_DEFAULT_INTERVALS, type NmeaTwinOptions, type NmeaSentenceKind } from './devices/nmea.ts';
+export { WindsonicTwin, windsonicLine, WINDSONIC_BANNER, type WindsonicTwinOptions, type WindsonicUnit, type WindsonicFaults } from './devices/windsonic.ts';
+export { type LineFaults } from './devices/nmea-faults.ts';

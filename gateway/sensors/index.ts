@@ -1,11 +1,13 @@
 // Every sensor family the gateway knows. Add a family: write `<family>.ts` beside this file
 // (a SensorFamily) and list it here; the station file schema and the pipeline follow.
 import { wxt530 } from './wxt530.ts';
+import { nmea } from './nmea.ts';
+import { windsonic } from './windsonic.ts';
 import type { SensorFamily } from './types.ts';
 
-export const SENSOR_FAMILIES: readonly SensorFamily[] = [wxt530] as unknown as SensorFamily[];
+export const SENSOR_FAMILIES: readonly SensorFamily[] = [wxt530, nmea, windsonic] as unknown as SensorFamily[];
 /** The same families' entry schemas, as a tuple zod's discriminated union can type. */
-export const SENSOR_SCHEMAS = [wxt530.schema] as const;
+export const SENSOR_SCHEMAS = [wxt530.schema, nmea.schema, windsonic.schema] as const;
 
 export type { SensorFamily, SensorDeps } from './types.ts';
 

@@ -1,0 +1,101 @@
+// Is there a Gill WindSonic on this transport? First listen (a continuous unit sends every
+// second); if it is silent, poll it the way a polled unit expects (`?` + node letter) and put
+// it back to sleep with `!`. Never `*` (configuration mode) or any setting: a probe during
+// provisioning must leave a working sensor as it was. Only STX lines whose XOR checksum
+// verifies count, so NMEA, WXT and RG-15 lines are never claimed.
+import type { Clock } from '../../core/index.ts';
+import { LineFramer } from '../framing/lines.ts';
+import { createTransport } from '../transport/index.ts';
+import type { Transport } from '../transport/types.ts';
+import { isWindsonicRefusal, parseWindsonicLine } from './parse.ts';
+
+export interface WindsonicIdentity {
+  node: string;
+  mode: 'continuous' | 'polled';
+  /** unit letter as printed (M, N, P, K, F) */
+  unit: string;
+  /** last status code, e.g. '00' */
+  status: string;
+  /** banner lines seen (power-up text), if any */
+  banner: string[];
+}
+
+export interface WindsonicProbeResult {
+  found: boolean;
+  /** 0 nothing; 0.4 banner text only; 1 a checksum-verified data line */
+  confidence: number;
+  baudRate?: number;
+  identity?: WindsonicIdentity;
+}
+
+export async function probeWindsonic(transport: Transport, clock: Clock, timeoutMs: number, nodes: readonly string[] = ['Q']): Promise<WindsonicProbeResult> {
+  const framer = new LineFramer(128);
+  const seen: Array<{ node: string; unit: string; status: string }> = [];
+  const banner: string[] = [];
+  let wake: (() => void) | null = null;
+  const onData = (chunk: Buffer) => {
+    for (const line of framer.push(chunk).lines) {
+      const r = parseWindsonicLine(line, { sensor: 'probe', ts: clock.now() });
+      if (isWindsonicRefusal(r)) continue;
+      if (r.kind === 'text') {
+        if (/windsonic|gill/i.test(r.text)) banner.push(r.text);
+      } else if (r.checksum) seen.push({ node: r.node, unit: r.unit, status: r.status.code });
+    }
+    wake?.();
+  };
+  const waitFor = async (until: number) => {
+    while (seen.length === 0 && clock.now() < until) {
+      await new Promise<void>((resolve) => {
+        const timer = clock.after(Math.max(1, until - clock.now()), resolve);
+        wake = () => {
+          timer.cancel();
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  };
+  const onOpen = () => wake?.();
+  const onError = () => {};
+  const deadline = clock.now() + timeoutMs;
+  const openedHere = !transport.isOpen;
+  let polled = false;
+  transport.on('data', onData);
+  transport.on('open', onOpen);
+  transport.on('error', onError);
+  try {
+    if (openedHere) transport.open();
+    while (!transport.isOpen && clock.now() < deadline) await new Promise<void>((r) => { const t = clock.after(20, r); wake = () => { t.cancel(); r(); }; });
+    wake = null;
+    // Continuous output comes once a second at most settings: listen for half the time.
+    await waitFor(clock.now() + (deadline - clock.now()) / 2);
+    if (seen.length === 0 && transport.isOpen) {
+      polled = true;
+      for (const node of nodes) {
+        transport.write(`?${node}`);
+        await waitFor(Math.min(deadline, clock.now() + (deadline - clock.now()) / 2 + 1));
+        transport.write('!'); // back to sleep, as it was
+        if (seen.length > 0) break;
+      }
+    }
+  } finally {
+    transport.off('data', onData);
+    transport.off('open', onOpen);
+    if (openedHere) await transport.close();
+    transport.off('error', onError);
+  }
+  const last = seen.at(-1);
+  if (!last) return banner.length > 0 ? { found: false, confidence: 0.4 } : { found: false, confidence: 0 };
+  return { found: true, confidence: 1, identity: { node: last.node, mode: polled ? 'polled' : 'continuous', unit: last.unit, status: last.status, banner } };
+}
+
+/** WindSonic rates, the factory 9600 first (manual: 2400–38400 selectable). */
+export const WINDSONIC_BAUDS = [9600, 19200, 38400, 4800, 2400] as const;
+
+export async function probeWindsonicPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number }): Promise<WindsonicProbeResult> {
+  for (const baudRate of opts.bauds ?? WINDSONIC_BAUDS) {
+    const r = await probeWindsonic(createTransport(url, { clock: opts.clock, baudRate }), opts.clock, opts.timeoutMs ?? 3000);
+    if (r.found) return { ...r, baudRate };
+  }
+  return { found: false, confidence: 0 };
+}
