@@ -57,7 +57,7 @@ describe('wind statistics: invariants (property-based)', () => {
       expect(b.speed).toBeCloseTo(a.speed, 9);
       if (a.dir === null || Math.hypot(a.S, a.C) < 1e-3) return; // direction ill-conditioned
       expect(angleDiff(b.dir!, (a.dir + phi + 720) % 360)).toBeLessThan(1e-4);
-      expect(b.sigma!).toBeCloseTo(a.sigma!, 6);
+      expect(b.sigma!).toBeCloseTo(a.sigma!, 4); // √(1 − R²) amplifies rounding near R = 1
     }));
   });
   it('calm (every speed < 0.5 m/s) gives no direction, whatever the vane says', () => {
