@@ -53,4 +53,24 @@ program.command('demo')
   .option('--device <type...>', 'devices of the station, by sensor type (default: vaisala-wxt530)')
   .action(async (o) => (await import('./demo.ts')).runDemo(o));
 
+program.command('train')
+  .description('train the nowcast (tfjs) on hourly data and export .tflite + manifest (checked in LiteRT)')
+  .option('--data <csv>', 'hourly CSV of the shared schema', '../shared/data/nyc-2013-hourly.csv')
+  .option('--from <date>', 'first training hour (UTC)', '2013-01-01')
+  .option('--to <date>', 'end of training (exclusive, UTC); the last 30 days choose the epoch', '2013-10-01')
+  .option('--out <dir>', 'where to write nowcast.tflite and nowcast.manifest.json (default: edge-model/model)')
+  .option('--epochs <n>', 'at most this many epochs', positive('epochs'))
+  .option('--json', 'print one JSON summary as the last stdout line')
+  .action(async (o) => (await import('./train.ts')).runTrain(o));
+
+program.command('eval')
+  .description('score the shipped nowcast (LiteRT) and the baselines on an hourly CSV: MAE, skill, Brier')
+  .requiredOption('--data <csv>', 'hourly CSV of the shared schema (first column the station id)')
+  .option('--from <date>', 'first hour scored (UTC)')
+  .option('--to <date>', 'end of scoring (exclusive, UTC)')
+  .option('--model <manifest>', 'model manifest (default: the shipped edge-model/model/nowcast.manifest.json)')
+  .option('--svg <file>', 'SVG report', 'nowcast-eval.svg')
+  .option('--json', 'print one JSON object as the last stdout line')
+  .action(async (o) => (await import('./eval.ts')).runEval(o));
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,53 @@
+// The evaluator and the baselines on series whose right answers are known.
+import { describe, expect, it } from 'vitest';
+import { type HourlySeries } from './data.ts';
+import { evaluate } from './evaluate.ts';
+import { featuresAt, FEATURES } from './features.ts';
+
+/** 30 days: temperature a pure 24-h cycle, pressure a steady fall, wind steady from the east. */
+function synthetic(): HourlySeries {
+  const n = 30 * 24;
+  const f = (g: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => g(i));
+  return {
+    station: 'SYN',
+    start: Date.UTC(2014, 9, 1),
+    temperature: f((i) => 20 + 4 * Math.sin((2 * Math.PI * i) / 24)),
+    dewPoint: f(() => 10),
+    pressure: f((i) => 1020 - 0.1 * i),
+    windSpeed: f(() => 5),
+    windFrom: f(() => 90),
+    precip: f((i) => (i % 50 === 0 ? 1 : 0)),
+    localHour: f((i) => i % 24),
+  };
+}
+
+describe('evaluate', () => {
+  it('scores each baseline where its answer is right, and a persistence model at skill 0', async () => {
+    const s = synthetic();
+    const e = await evaluate([s], async () => ({ change: new Array(9).fill(0), rain: 0 }));
+    expect(e.n).toBeGreaterThan(400); // every hour after the 7-day window that has a +6 h truth
+    expect(e.skill.air_temperature!['3h']).toBeCloseTo(0, 9);
+    expect(e.mae.diurnal_7day!.air_temperature!['6h']).toBeLessThan(1e-9); // the cycle repeats exactly
+    expect(e.mae.persistence!.air_temperature!['6h']).toBeGreaterThan(1);
+    expect(e.mae.linear_trend!.air_pressure_at_mean_sea_level!['1h']).toBeLessThan(1e-9); // a steady fall
+    expect(e.mae.persistence!.air_pressure_at_mean_sea_level!['3h']).toBeCloseTo(0.3, 9);
+    expect(e.mae.persistence!.wind_speed!['6h']).toBe(0);
+    expect(e.brier.model).toBeGreaterThan(0);
+  });
+
+  it('does not score hours the model withholds, and does not score them for the baselines either', async () => {
+    const s = synthetic();
+    let calls = 0;
+    const e = await evaluate([s], async () => (++calls % 2 ? undefined : { change: new Array(9).fill(0), rain: 0 }));
+    expect(e.withheld).toBeGreaterThan(0);
+    expect(e.n + e.withheld).toBe(calls);
+  });
+
+  it('builds no input vector (and so no forecast) over a gap: never NaN', () => {
+    const s = synthetic();
+    const i = 10 * 24;
+    expect(featuresAt(s, i)?.length).toBe(FEATURES.length);
+    s.pressure[i - 3] = NaN;
+    expect(featuresAt(s, i)).toBeUndefined();
+  });
+});
