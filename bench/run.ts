@@ -12,6 +12,7 @@ const results: Record<string, unknown> = {
   ...benchIngest(),
   ...benchParse(),
   ...benchWire(),
+  ...(await import('./nowcast.ts')).benchNowcast(),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results)}\n`);
