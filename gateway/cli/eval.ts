@@ -50,7 +50,13 @@ export async function runEval(o: EvalCliOptions): Promise<void> {
     process.stderr.write(`bonin eval: cannot read ${o.data}: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const series = parseHourlyCsv(text);
+  let series;
+  try {
+    series = parseHourlyCsv(text);
+  } catch (e) {
+    process.stderr.write(`bonin eval: ${o.data}: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const model = await NowcastModel.load(o.model ?? SHIPPED_MANIFEST);
   // The manifest's output order, mapped onto the evaluator's (quantity, horizon) order.
   const items = model.manifest.outputs.change.items;
