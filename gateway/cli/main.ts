@@ -43,6 +43,13 @@ program.command('parse')
   .option('--sensor <id>', 'sensor id to put in the output', 'sensor')
   .action(async (driver, file, o) => (await import('./parse.ts')).runParse(driver, file, o));
 
+program.command('reprocess')
+  .description('re-run QC and aggregation over raw observations (JSON lines: `bonin parse` output plus ts); prints JSON lines')
+  .argument('<file>', 'raw observations, one JSON object a line (- for standard input)')
+  .requiredOption('-c, --config <file>', 'station file (limits, elevation, sensors)')
+  .option('--sensor <id>', 'sensor id for lines that carry none (default: the first sensor of the station file)')
+  .action(async (file, o) => (await import('./reprocess.ts')).runReprocess(file, o));
+
 program.command('demo')
   .description('a whole station against the simulator, with an embedded broker and receiver')
   .option('--minutes <n>', 'stop after this many simulated minutes (default: run until Ctrl-C)', positive('minutes'))
