@@ -16,11 +16,13 @@ export function topics(station: string) {
     status: `${base}/status`,
     ack: `${base}/ack`,
     cmd: `${base}/cmd`,
+    /** the station's answers to `cmd` requests (gap reconciliation) */
+    reply: `${base}/reply`,
   };
 }
 
 /** Topic filters the central side subscribes to (any station). */
-export const ANY_STATION = { obs: 'bonin/v1/+/obs', status: 'bonin/v1/+/status' };
+export const ANY_STATION = { obs: 'bonin/v1/+/obs', status: 'bonin/v1/+/status', reply: 'bonin/v1/+/reply' };
 
 const minuteValue = z.object({
   v: z.number().nullable(),
@@ -67,6 +69,43 @@ export const statusSchema = z.object({
   ts: z.number().int(),
 }).passthrough();
 export type Status = z.infer<typeof statusSchema>;
+
+/** Central → station on `cmd`: send these seq ranges again (inclusive), or say what became of them. */
+export const resendCmdSchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  station: z.string().min(1),
+  cmd: z.literal('resend'),
+  ranges: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(1000),
+  ts: z.number().int(),
+});
+export type ResendCmd = z.infer<typeof resendCmdSchema>;
+
+/** Station → central on `reply`: what became of the ranges asked for. Ranges inclusive. */
+export const resendReplySchema = z.object({
+  v: z.literal(WIRE_VERSION),
+  station: z.string().min(1),
+  /** still in the outbox: they come with the normal drain */
+  pending: z.array(z.tuple([z.number().int(), z.number().int()])),
+  /** acknowledged before, rebuilt from the stored records and sent again on `obs` */
+  resent: z.array(z.tuple([z.number().int(), z.number().int()])),
+  /** dropped by the disk quota: they will never come */
+  evicted: z.array(z.tuple([z.number().int(), z.number().int()])),
+  /** never given by this station, or records no longer held */
+  unknown: z.array(z.tuple([z.number().int(), z.number().int()])),
+  ts: z.number().int(),
+});
+export type ResendReply = z.infer<typeof resendReplySchema>;
+
+/** [1,2,3,7,8] → [[1,3],[7,8]] */
+export function toRanges(seqs: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const s of [...seqs].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1) last[1] = Math.max(last[1], s);
+    else out.push([s, s]);
+  }
+  return out;
+}
 
 export function batchChecksum(station: string, seq: number, records: MinuteRecord[]): string {
   return createHash('sha256').update(JSON.stringify([station, seq, records])).digest('hex');

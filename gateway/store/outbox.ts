@@ -1,10 +1,18 @@
 // Minute records and the outbox. A minute record and the batch that carries it are written
 // in one transaction: after a crash either both exist or neither, so nothing committed can
 // miss the uplink, and a seq is never given twice.
-import { makeBatch, type MinuteRecord } from '../../core/index.ts';
+import { makeBatch, type BatchPart, type MinuteRecord } from '../../core/index.ts';
 import type { Db } from './db.ts';
 
 export interface OutboxRow { seq: number; created: number; n_records: number; payload: string; attempts: number; last_sent: number | null }
+
+/** A due batch with its priority class (docs/uplink.md): the newest unsent minutes go before the backlog. */
+export interface DueRow extends OutboxRow { fresh: boolean }
+
+export type BacklogOrder = 'oldest-first' | 'newest-first';
+
+/** The gateway's answer about one seq range the central system asked for (gap reconciliation). */
+export interface GapAnswer { pending: number[]; resent: BatchPart[]; evicted: Array<[number, number]>; unknown: number[] }
 
 export interface StoreCounts {
   recordsCommitted: number;
@@ -19,12 +27,12 @@ export interface StoreCounts {
 export class Outbox {
   constructor(private readonly db: Db, private readonly station: string) {}
 
-  private getState(key: string): string | null {
+  getState(key: string): string | null {
     const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? row.value : null;
   }
 
-  private setState(key: string, value: string | number): void {
+  setState(key: string, value: string | number): void {
     this.db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
   }
 
@@ -53,16 +61,59 @@ export class Outbox {
       }
       if (!fresh.length) return null;
       const seq = Number(this.db.prepare("INSERT INTO outbox (created, n_records, payload) VALUES (?, ?, '')").run(now, fresh.length).lastInsertRowid);
+      const tag = this.db.prepare('UPDATE minute_records SET seq = ? WHERE sensor = ? AND ts = ?');
+      for (const r of fresh) tag.run(seq, r.sensor, r.ts);
       this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, fresh)), seq);
       return seq;
     })();
   }
 
-  /** Batches to send now: never sent, or sent longer than `resendAfterMs` ago; oldest first. */
-  due(now: number, resendAfterMs: number, limit: number, exclude: Set<number>): OutboxRow[] {
+  /**
+   * Batches to send now: never sent, or sent longer than `resendAfterMs` ago. Fresh ones
+   * first (never sent, created within `freshMs`: the latest minutes), then the backlog in
+   * `order`. A batch being resent is backlog: it is not what the forecaster lacks most.
+   */
+  due(now: number, resendAfterMs: number, limit: number, exclude: Set<number>, opts: { freshMs?: number; order?: BacklogOrder } = {}): DueRow[] {
     if (limit <= 0) return [];
-    const rows = this.db.prepare('SELECT * FROM outbox WHERE last_sent IS NULL OR last_sent <= ? ORDER BY seq LIMIT ?').all(now - resendAfterMs, limit + exclude.size) as OutboxRow[];
-    return rows.filter((r) => !exclude.has(r.seq)).slice(0, limit);
+    const dir = opts.order === 'newest-first' ? 'DESC' : 'ASC';
+    const rows = this.db.prepare(`SELECT *, (last_sent IS NULL AND created >= ?) AS fresh FROM outbox WHERE last_sent IS NULL OR last_sent <= ? ORDER BY fresh DESC, seq ${dir} LIMIT ?`)
+      .all(now - (opts.freshMs ?? 5 * 60_000), now - resendAfterMs, limit + exclude.size) as Array<OutboxRow & { fresh: number }>;
+    return rows.filter((r) => !exclude.has(r.seq)).slice(0, limit).map((r) => ({ ...r, fresh: r.fresh === 1 }));
+  }
+
+  /** Send these batches again at the next pump (the central system asked for them). */
+  makeDue(seqs: number[]): void {
+    const upd = this.db.prepare('UPDATE outbox SET last_sent = NULL WHERE seq = ?');
+    this.db.transaction(() => { for (const s of seqs) upd.run(s); })();
+  }
+
+  /**
+   * Answer the central system's question about seqs `first..last`: still in the outbox
+   * (pending: made due again), acked before but rebuilt from the stored records (resent),
+   * evicted by the quota (with the evicted ranges), or never given (unknown).
+   */
+  reconcile(first: number, last: number, maxResend = 1000): GapAnswer {
+    const answer: GapAnswer = { pending: [], resent: [], evicted: [], unknown: [] };
+    const top = Number((this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined)?.seq ?? 0);
+    const inOutbox = new Set((this.db.prepare('SELECT seq FROM outbox WHERE seq BETWEEN ? AND ?').all(first, last) as Array<{ seq: number }>).map((r) => r.seq));
+    const ev = this.db.prepare("SELECT first_seq AS a, last_seq AS b FROM evictions WHERE kind = 'batches' AND last_seq >= ? AND first_seq <= ? ORDER BY first_seq").all(first, last) as Array<{ a: number; b: number }>;
+    answer.evicted = ev.map((e) => [Math.max(e.a, first), Math.min(e.b, last)]);
+    const isEvicted = (s: number) => ev.some((e) => s >= e.a && s <= e.b);
+    const recs = this.db.prepare('SELECT record FROM minute_records WHERE seq = ? ORDER BY ts, sensor');
+    const created = this.db.prepare('SELECT max(ts) AS t FROM minute_records WHERE seq = ?');
+    for (let s = first; s <= Math.min(last, first + maxResend - 1); s++) {
+      if (inOutbox.has(s)) answer.pending.push(s);
+      else if (isEvicted(s)) continue;
+      else if (s > top || s < 1) answer.unknown.push(s);
+      else {
+        const records = (recs.all(s) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as MinuteRecord);
+        // Acked and then its records evicted (or stored before seqs were kept): say so.
+        if (!records.length) answer.unknown.push(s);
+        else answer.resent.push({ seq: s, created: (created.get(s) as { t: number }).t, records });
+      }
+    }
+    if (answer.pending.length) this.makeDue(answer.pending);
+    return answer;
   }
 
   markSent(seqs: number[], now: number): void {

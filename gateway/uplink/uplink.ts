@@ -1,13 +1,25 @@
-// The uplink: reads only the outbox, publishes batches over MQTT 5, and deletes a batch only
+// The uplink: reads only the outbox, publishes batches over MQTT, and deletes a batch only
 // when the central system's ack names it. Delivery is at least once: a batch not acked
 // within `resendAfterMs` goes again; the receiver drops duplicates by (station, seq).
-// Broker down or unreachable is normal here (a satellite link): mqtt.js keeps reconnecting,
-// the outbox keeps growing on disk, and nothing is dropped.
+// Broker down or unreachable is normal here (a satellite link): we reconnect with
+// exponential backoff and jitter, the outbox keeps growing on disk, and nothing is dropped.
+//
+// On a link paid by the byte (docs/uplink.md): compact messages carry many batches each;
+// the freshest minutes go first and the backlog drains behind them; a byte budget per hour
+// and per day holds back what does not fit; the in-flight window bounds what a reconnect
+// can send at once, so a long outage ends without a resend storm.
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
-import { decodeAck, topics, WIRE_VERSION, type Clock, type Timer } from '../../core/index.ts';
-import type { Outbox } from '../store/outbox.ts';
+import {
+  decodeAck, decodeBatch, encodeCompact, makeBatch, resendCmdSchema, toRanges, topics, WIRE_VERSION,
+  type BatchPart, type Clock, type ObsBatch, type Timer,
+} from '../../core/index.ts';
+import type { BacklogOrder, DueRow, Outbox } from '../store/outbox.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
+import { Backoff } from './backoff.ts';
+import { ByteBudget, publishBytes } from './budget.ts';
+
+export type UplinkEncoding = 'compact' | 'json';
 
 export interface UplinkOptions {
   station: string;
@@ -15,27 +27,51 @@ export interface UplinkOptions {
   protocolVersion: 4 | 5;
   username?: string;
   password?: string;
+  /** messages sent and not yet acknowledged, at most */
   inFlight: number;
+  /** and at most this many bytes of them (the link's bandwidth × round trip); null: no limit */
+  inFlightBytes?: number | null;
   resendAfterMs: number;
   keepaliveS: number;
   clock: Clock;
   log: Logger;
+  /** 'compact' (default) packs up to `maxMessageRecords` records a message; 'json' is one batch a message (debug) */
+  encoding?: UplinkEncoding;
+  maxMessageRecords?: number;
+  backlogOrder?: BacklogOrder;
+  /** an unsent batch younger than this is fresh: it goes before the backlog. Default 5 min */
+  freshMs?: number;
+  budgetPerHour?: number | null;
+  budgetPerDay?: number | null;
+  reconnectBaseMs?: number;
+  reconnectCapMs?: number;
   /** extra fields for the retained status message */
   status?: () => Record<string, unknown>;
 }
 
+interface InFlight { at: number; msg: number; bytes: number }
+
 export class Uplink extends EventEmitter {
   private client: MqttClient | null = null;
-  private readonly inFlight = new Map<number, number>(); // seq → clock time sent
+  private readonly inFlight = new Map<number, InFlight>(); // seq → message it went in
   private readonly topics;
   private timer: Timer | null = null;
+  private reconnectTimer: Timer | null = null;
+  private stopping = false;
+  private msgCounter = 0;
   private readonly warn: RateLimitedLog;
+  private readonly backoff: Backoff;
+  readonly budget: ByteBudget;
   lastAckAt: number | null = null;
+  /** for status and tests */
+  readonly stats = { messages: 0, bytes: 0, heldByBudget: 0, reconnects: 0, ignoredAcks: 0, resendRequests: 0, corrupt: 0 };
 
   constructor(private readonly outbox: Outbox, private readonly opts: UplinkOptions) {
     super();
     this.topics = topics(opts.station);
     this.warn = new RateLimitedLog(opts.log, opts.clock);
+    this.backoff = new Backoff({ baseMs: opts.reconnectBaseMs ?? 2000, capMs: opts.reconnectCapMs ?? 10 * 60_000 });
+    this.budget = new ByteBudget({ perHour: opts.budgetPerHour, perDay: opts.budgetPerDay }, outbox);
   }
 
   get connected(): boolean {
@@ -50,7 +86,7 @@ export class Uplink extends EventEmitter {
       clientId: `bonin-${o.station}`,
       clean: true,
       keepalive: o.keepaliveS,
-      reconnectPeriod: 2000,
+      reconnectPeriod: 0, // ours: exponential backoff with jitter (scheduleReconnect)
       connectTimeout: 15_000,
       username: o.username,
       password: o.password,
@@ -59,44 +95,145 @@ export class Uplink extends EventEmitter {
     this.client.on('connect', () => this.onConnect());
     this.client.on('message', (topic, payload) => {
       if (topic === this.topics.ack) this.onAck(payload);
+      else if (topic === this.topics.cmd) this.onCmd(payload);
     });
     this.client.on('error', (err) => this.warn.warn('mqtt-error', { broker: o.broker, err: err.message }, 'uplink: broker error'));
-    this.client.on('offline', () => {
-      this.warn.warn('mqtt-offline', { broker: o.broker }, 'uplink: broker unreachable, batches wait in the outbox');
+    this.client.on('close', () => {
       this.emit('link', 'down');
+      this.scheduleReconnect();
     });
     this.timer = o.clock.every(Math.max(1000, o.resendAfterMs / 4), () => this.pump());
   }
 
+  private scheduleReconnect(): void {
+    if (this.stopping || this.reconnectTimer) return;
+    const delay = this.backoff.next();
+    this.warn.warn('mqtt-offline', { broker: this.opts.broker, retryInMs: Math.round(delay), failures: this.backoff.failures }, 'uplink: broker unreachable, batches wait in the outbox');
+    this.reconnectTimer = this.opts.clock.after(delay, () => {
+      this.reconnectTimer = null;
+      if (this.stopping || !this.client || this.client.connected) return;
+      this.stats.reconnects++;
+      this.client.reconnect();
+    });
+  }
+
+  private messagesInFlight(): { messages: number; bytes: number } {
+    const msgs = new Map<number, number>();
+    for (const f of this.inFlight.values()) msgs.set(f.msg, f.bytes);
+    return { messages: msgs.size, bytes: [...msgs.values()].reduce((a, b) => a + b, 0) };
+  }
+
   /**
-   * Publish what the window allows: called when a batch is committed, on ack, periodically,
-   * and after each (re)connect, when nothing in flight can be trusted to have arrived.
+   * Publish what the window and the budget allow: called when a batch is committed, on ack,
+   * periodically, and after each (re)connect, when nothing in flight can be trusted to have
+   * arrived (the window then goes again, and only the window).
    */
   pump(afterReconnect = false): void {
     const client = this.client;
     if (!client?.connected) return;
-    const now = this.opts.clock.now();
-    const resendAfter = afterReconnect ? -Infinity : this.opts.resendAfterMs;
+    const o = this.opts;
+    const now = o.clock.now();
+    const resendAfter = afterReconnect ? -Infinity : o.resendAfterMs;
     // Batches unacked for too long (or acked under us) leave the window; `due` offers them again.
-    for (const [seq, at] of this.inFlight) if (now - at >= resendAfter) this.inFlight.delete(seq);
-    const rows = this.outbox.due(now, resendAfter, this.opts.inFlight - this.inFlight.size, new Set(this.inFlight.keys()));
-    for (const row of rows) {
-      this.inFlight.set(row.seq, now);
-      client.publish(this.topics.obs, row.payload, { qos: 1 }, (err) => {
-        if (err) this.warn.warn('publish', { seq: row.seq, err: err.message }, 'uplink: publish failed; will resend');
-      });
+    for (const [seq, f] of this.inFlight) if (now - f.at >= resendAfter) this.inFlight.delete(seq);
+    const perMsg = o.encoding === 'json' ? 1 : Math.max(1, o.maxMessageRecords ?? 60);
+    let { messages, bytes: bytesInFlight } = this.messagesInFlight();
+    const slots = o.inFlight - messages;
+    if (slots <= 0) return;
+    const rows = this.outbox.due(now, resendAfter, Math.min(5000, slots * perMsg), new Set(this.inFlight.keys()), { freshMs: o.freshMs, order: o.backlogOrder });
+    const sent: number[] = [];
+    for (const all of this.group(rows, perMsg)) {
+      if (messages >= o.inFlight) break;
+      const group = all.filter((r) => this.intact(r));
+      if (!group.length) continue;
+      // JSON goes exactly as stored (its sha256 is checked at the receiver); compact is built from it.
+      const payload = o.encoding === 'json' ? Buffer.from(group[0]!.payload) : this.encode(group.map(partOf));
+      const wire = publishBytes(this.topics.obs, payload.length, o.protocolVersion);
+      if (o.inFlightBytes && messages > 0 && bytesInFlight + wire > o.inFlightBytes) break;
+      if (this.budget.left(now) < wire) {
+        this.stats.heldByBudget++;
+        this.warn.warn('budget', { ...this.budget.usage(now), waiting: rows.length - sent.length }, 'uplink: byte budget spent; batches wait for the next hour');
+        break;
+      }
+      const msg = ++this.msgCounter;
+      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire });
+      this.publish(this.topics.obs, payload, wire, now, group.map((r) => r.seq));
+      sent.push(...group.map((r) => r.seq));
+      messages++;
+      bytesInFlight += wire;
     }
-    this.outbox.markSent(rows.map((r) => r.seq), now);
-    if (rows.length) this.emit('sent', rows.length);
+    this.outbox.markSent(sent, now);
+    if (sent.length) this.emit('sent', sent.length);
   }
 
+  /** Fresh batches in their own message(s) first, then the backlog, `perMsg` records at most each. */
+  private group(rows: DueRow[], perMsg: number): DueRow[][] {
+    const out: DueRow[][] = [];
+    for (const cls of [rows.filter((r) => r.fresh), rows.filter((r) => !r.fresh)]) {
+      // Compact messages want ascending seqs (delta coding); newest-first order is kept between messages.
+      let cur: DueRow[] = [];
+      let n = 0;
+      for (const r of cls) {
+        if (cur.length && n + r.n_records > perMsg) { out.push(cur.sort((a, b) => a.seq - b.seq)); cur = []; n = 0; }
+        cur.push(r);
+        n += r.n_records;
+      }
+      if (cur.length) out.push(cur.sort((a, b) => a.seq - b.seq));
+    }
+    return out;
+  }
+
+  /**
+   * A stored batch whose checksum no longer matches (disk corruption) is not re-encoded into
+   * a valid-looking message: it stays in the outbox, is counted and logged, and a gap request
+   * from the central system will show it.
+   */
+  private intact(r: DueRow): boolean {
+    if (this.opts.encoding === 'json') return true;
+    const ok = decodeBatch(r.payload).ok;
+    if (!ok) {
+      this.stats.corrupt++;
+      this.outbox.markSent([r.seq], this.opts.clock.now());
+      this.warn.warn('corrupt', { seq: r.seq }, 'uplink: a stored batch fails its checksum; not sent');
+    }
+    return ok;
+  }
+
+  private encode(parts: BatchPart[]): Buffer {
+    if (this.opts.encoding === 'json') {
+      const p = parts[0]!;
+      return Buffer.from(JSON.stringify(makeBatch(this.opts.station, p.seq, p.created, p.records)));
+    }
+    return encodeCompact(this.opts.station, parts);
+  }
+
+  private publish(topic: string, payload: Buffer | string, wire: number, now: number, seqs: number[] = []): void {
+    this.budget.spend(wire, now);
+    this.stats.messages++;
+    this.stats.bytes += wire;
+    this.client?.publish(topic, payload, { qos: 1 }, (err) => {
+      if (err) this.warn.warn('publish', { seqs: toRanges(seqs), err: err.message }, 'uplink: publish failed; will resend');
+    });
+  }
+
+  /** Status goes first of all classes; it is skipped (not queued: the next one replaces it) only when the budget is spent. */
   publishStatus(state: 'online' | 'offline'): void {
-    const body = { v: WIRE_VERSION, station: this.opts.station, state, ts: this.opts.clock.now(), ...(this.opts.status?.() ?? {}) };
-    this.client?.publish(this.topics.status, JSON.stringify(body), { qos: 1, retain: true });
+    const now = this.opts.clock.now();
+    const body = JSON.stringify({ v: WIRE_VERSION, station: this.opts.station, state, ts: now, uplink: this.figures(now), ...(this.opts.status?.() ?? {}) });
+    const wire = publishBytes(this.topics.status, Buffer.byteLength(body), this.opts.protocolVersion);
+    if (!this.client?.connected || this.budget.left(now) < wire) return;
+    this.budget.spend(wire, now);
+    this.client.publish(this.topics.status, body, { qos: 1, retain: true });
+  }
+
+  figures(now = this.opts.clock.now()) {
+    return { ...this.stats, encoding: this.opts.encoding ?? 'compact', in_flight: this.inFlight.size, budget: this.budget.usage(now) };
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.timer?.cancel();
+    this.reconnectTimer?.cancel();
     const client = this.client;
     if (!client) return;
     if (client.connected) {
@@ -110,10 +247,11 @@ export class Uplink extends EventEmitter {
   }
 
   private onConnect(): void {
+    this.backoff.reset();
     this.opts.log.info({ broker: this.opts.broker }, 'uplink: connected');
     this.emit('link', 'up');
-    this.client!.subscribe(this.topics.ack, { qos: 1 }, (err) => {
-      if (err) this.opts.log.error({ err: err.message }, 'uplink: cannot subscribe to acks');
+    this.client!.subscribe([this.topics.ack, this.topics.cmd], { qos: 1 }, (err) => {
+      if (err) this.opts.log.error({ err: err.message }, 'uplink: cannot subscribe to acks and commands');
       this.publishStatus('online');
       this.pump(true);
     });
@@ -122,13 +260,59 @@ export class Uplink extends EventEmitter {
   private onAck(payload: Buffer): void {
     const ack = decodeAck(payload);
     if (!ack.ok || ack.value.station !== this.opts.station) {
+      this.stats.ignoredAcks++;
       this.warn.warn('bad-ack', { error: ack.ok ? 'wrong station' : ack.error }, 'uplink: ignored an ack it cannot use');
       return;
     }
+    // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
     const done = this.outbox.acknowledge(ack.value.seqs);
     for (const s of ack.value.seqs) this.inFlight.delete(s);
     this.lastAckAt = this.opts.clock.now();
     if (done.batches) this.emit('acked', done);
     this.pump();
   }
+
+  /** Gap reconciliation: the central system asks for seq ranges it lacks. */
+  private onCmd(payload: Buffer): void {
+    let cmd;
+    try {
+      cmd = resendCmdSchema.safeParse(JSON.parse(payload.toString()));
+    } catch {
+      cmd = null;
+    }
+    if (!cmd?.success || cmd.data.station !== this.opts.station) {
+      this.warn.warn('bad-cmd', { payload: payload.toString().slice(0, 200) }, 'uplink: ignored a command it cannot use');
+      return;
+    }
+    this.stats.resendRequests++;
+    const now = this.opts.clock.now();
+    const reply = { v: WIRE_VERSION, station: this.opts.station, pending: [] as number[], resent: [] as number[], evicted: [] as Array<[number, number]>, unknown: [] as number[], ts: Math.round(now) };
+    const resend: BatchPart[] = [];
+    for (const [a, b] of cmd.data.ranges.slice(0, 100)) {
+      const ans = this.outbox.reconcile(Math.min(a, b), Math.min(Math.max(a, b), Math.min(a, b) + 9999));
+      reply.pending.push(...ans.pending);
+      reply.evicted.push(...ans.evicted);
+      reply.unknown.push(...ans.unknown);
+      resend.push(...ans.resent);
+      reply.resent.push(...ans.resent.map((p) => p.seq));
+    }
+    // Rebuilt batches go now (the central system asked: they are the gap it sees), in messages
+    // of the usual size; they are not in the outbox, so their acks are harmless no-ops.
+    const perMsg = this.opts.encoding === 'json' ? 1 : Math.max(1, this.opts.maxMessageRecords ?? 60);
+    for (let i = 0; i < resend.length; i += perMsg) {
+      const payloadOut = this.encode(resend.slice(i, i + perMsg));
+      const wire = publishBytes(this.topics.obs, payloadOut.length, this.opts.protocolVersion);
+      if (this.budget.left(now) < wire) { this.stats.heldByBudget++; break; }
+      this.publish(this.topics.obs, payloadOut, wire, now, resend.slice(i, i + perMsg).map((p) => p.seq));
+    }
+    const body = JSON.stringify({ ...reply, pending: toRanges(reply.pending), resent: toRanges(reply.resent), unknown: toRanges(reply.unknown) });
+    this.publish(this.topics.reply, body, publishBytes(this.topics.reply, Buffer.byteLength(body), this.opts.protocolVersion), now);
+    this.opts.log.info({ asked: cmd.data.ranges, pending: toRanges(reply.pending), resent: toRanges(reply.resent), evicted: reply.evicted }, 'uplink: answered a resend request');
+    this.pump();
+  }
+}
+
+function partOf(r: DueRow): BatchPart {
+  const b = JSON.parse(r.payload) as ObsBatch;
+  return { seq: b.seq, created: b.created, records: b.records };
 }

@@ -4,7 +4,10 @@
 // It acks only after its own commit: the station deletes a batch on that ack.
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
-import { ANY_STATION, decodeBatch, systemClock, topics, WIRE_VERSION, type Clock } from '../../core/index.ts';
+import {
+  ANY_STATION, decodeBatch, decodeCompact, isCompact, resendReplySchema, systemClock, topics, WIRE_VERSION,
+  type Clock, type Decoded, type ObsBatch, type Timer,
+} from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
 
 export interface ReceiverOptions {
@@ -16,12 +19,15 @@ export interface ReceiverOptions {
   clock?: Clock;
   protocolVersion?: 4 | 5;
   onLog?: (msg: string) => void;
+  /** ask every station for the seq ranges it lacks this often (clock ms); default never (call requestGaps) */
+  gapRequestEveryMs?: number;
 }
 
 export class Receiver extends EventEmitter {
   readonly store: ReceiverStore;
   private client: MqttClient | null = null;
   private readonly clock: Clock;
+  private gapTimer: Timer | null = null;
   subscribedTo = '';
 
   constructor(private readonly opts: ReceiverOptions) {
@@ -39,14 +45,16 @@ export class Receiver extends EventEmitter {
       clean: true,
       reconnectPeriod: 1000,
     });
-    this.client.on('message', (topic, payload) => this.onBatch(topic, payload));
+    this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : this.onBatch(topic, payload)));
+    if (this.opts.gapRequestEveryMs) this.gapTimer = this.clock.every(this.opts.gapRequestEveryMs, () => this.requestGaps());
     this.client.on('error', (err) => log(`receiver: ${err.message}`));
     return new Promise((resolve) => {
       this.client!.on('connect', (connack) => {
         // MQTT 5 brokers say whether they support shared subscriptions (absent = yes).
         const shared = this.opts.group && (this.opts.protocolVersion ?? 5) === 5 && connack.properties?.sharedSubscriptionAvailable !== false;
         this.subscribedTo = shared ? `$share/${this.opts.group}/${ANY_STATION.obs}` : ANY_STATION.obs;
-        this.client!.subscribe(this.subscribedTo, { qos: 1 }, (err) => {
+        const reply = shared ? `$share/${this.opts.group}/${ANY_STATION.reply}` : ANY_STATION.reply;
+        this.client!.subscribe([this.subscribedTo, reply], { qos: 1 }, (err) => {
           if (err) log(`receiver: subscribe failed: ${err.message}`);
           else resolve();
         });
@@ -54,28 +62,76 @@ export class Receiver extends EventEmitter {
     });
   }
 
+  /** JSON (debug) batches start with `{`; compact messages with their magic byte and carry many batches. */
+  private decode(topic: string, payload: Buffer): Decoded<ObsBatch[]> {
+    if (!isCompact(payload)) {
+      const d = decodeBatch(payload);
+      return d.ok ? { ok: true, value: [d.value] } : d;
+    }
+    const station = /^bonin\/v1\/([^/]+)\/obs$/.exec(topic)?.[1];
+    if (!station) return { ok: false, error: `compact message on ${topic}, not a station obs topic` };
+    const d = decodeCompact(station, payload);
+    return d.ok ? { ok: true, value: d.batches } : d;
+  }
+
   private onBatch(topic: string, payload: Buffer): void {
-    const decoded = decodeBatch(payload);
+    const decoded = this.decode(topic, payload);
     if (!decoded.ok) {
-      // A corrupted batch is not acked: the station sends it again.
+      // A corrupted message is not acked: the station sends it again.
       this.store.bump('rejected');
       this.emit('rejected', { topic, error: decoded.error });
       return;
     }
-    const batch = decoded.value;
-    if (topics(batch.station).obs !== topic) {
+    const batches = decoded.value;
+    if (!batches.length) return;
+    const station = batches[0]!.station;
+    if (topics(station).obs !== topic || batches.some((b) => b.station !== station)) {
       this.store.bump('rejected');
-      this.emit('rejected', { topic, error: `batch of station ${batch.station} arrived on ${topic}` });
+      this.emit('rejected', { topic, error: `batch of station ${station} arrived on ${topic}` });
       return;
     }
     const now = this.clock.now();
-    const outcome = this.store.store(batch, now);
-    const ack = { v: WIRE_VERSION, station: batch.station, seqs: [batch.seq], ts: Math.round(now) };
-    this.client?.publish(topics(batch.station).ack, JSON.stringify(ack), { qos: 1 });
-    this.emit(outcome, batch);
+    const outcomes = batches.map((b) => this.store.store(b, now));
+    // One ack for the whole message, after the commits.
+    const ack = { v: WIRE_VERSION, station, seqs: batches.map((b) => b.seq), ts: Math.round(now) };
+    this.client?.publish(topics(station).ack, JSON.stringify(ack), { qos: 1 });
+    batches.forEach((b, i) => this.emit(outcomes[i]!, b));
+  }
+
+  /** Ask each station (or one) on its `cmd` topic for the seq ranges missing here. Returns what was asked. */
+  requestGaps(only?: string): Record<string, Array<[number, number]>> {
+    const asked: Record<string, Array<[number, number]>> = {};
+    for (const station of only ? [only] : this.store.stations()) {
+      const ranges = this.store.gaps(station);
+      if (!ranges.length) continue;
+      asked[station] = ranges;
+      const cmd = { v: WIRE_VERSION, station, cmd: 'resend', ranges, ts: Math.round(this.clock.now()) };
+      this.client?.publish(topics(station).cmd, JSON.stringify(cmd), { qos: 1 });
+    }
+    return asked;
+  }
+
+  /** A station's answer: evicted and unknown ranges will never come; stop asking for them. */
+  private onReply(topic: string, payload: Buffer): void {
+    let parsed;
+    try {
+      parsed = resendReplySchema.safeParse(JSON.parse(payload.toString()));
+    } catch {
+      parsed = null;
+    }
+    if (!parsed?.success || topics(parsed.data.station).reply !== topic) {
+      this.store.bump('rejected');
+      return;
+    }
+    const r = parsed.data;
+    const now = this.clock.now();
+    this.store.settle(r.station, r.evicted, 'evicted', now);
+    this.store.settle(r.station, r.unknown, 'unknown', now);
+    this.emit('reply', r);
   }
 
   async stop(): Promise<void> {
+    this.gapTimer?.cancel();
     await this.client?.endAsync(true);
     this.store.close();
   }

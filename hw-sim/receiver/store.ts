@@ -21,6 +21,8 @@ export class ReceiverStore {
       CREATE TABLE IF NOT EXISTS batches (station TEXT NOT NULL, seq INTEGER NOT NULL, received INTEGER NOT NULL, n_records INTEGER NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS records (station TEXT NOT NULL, sensor TEXT NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (station, sensor, ts)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      -- seq ranges a station said it evicted or never had: gaps that will never fill
+      CREATE TABLE IF NOT EXISTS settled (station TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
     `);
     const bump = this.db.prepare('INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n');
     const insBatch = this.db.prepare('INSERT OR IGNORE INTO batches (station, seq, received, n_records) VALUES (?, ?, ?, ?)');
@@ -55,6 +57,44 @@ export class ReceiverStore {
       duplicateRecords: counter('duplicate_records'),
       rejected: counter('rejected'),
     };
+  }
+
+  /** Stations heard from. */
+  stations(): string[] {
+    return (this.db.prepare('SELECT DISTINCT station FROM batches').all() as Array<{ station: string }>).map((r) => r.station);
+  }
+
+  /**
+   * Seq ranges missing below the highest seq held from `station` (seqs start at 1), less the
+   * ranges the station said were evicted or unknown. The tail past the highest is unknowable.
+   */
+  gaps(station: string, maxRanges = 100): Array<[number, number]> {
+    const held = this.db.prepare('SELECT seq FROM batches WHERE station = ? ORDER BY seq').all(station) as Array<{ seq: number }>;
+    const settled = this.db.prepare('SELECT first, last FROM settled WHERE station = ?').all(station) as Array<{ first: number; last: number }>;
+    const out: Array<[number, number]> = [];
+    const push = (a: number, b: number) => {
+      // cut the settled ranges out of [a, b]
+      let pieces: Array<[number, number]> = [[a, b]];
+      for (const s of settled) pieces = pieces.flatMap(([x, y]) => (s.last < x || s.first > y ? [[x, y]] : [...(s.first > x ? [[x, s.first - 1]] : []), ...(s.last < y ? [[s.last + 1, y]] : [])]) as Array<[number, number]>);
+      out.push(...pieces);
+    };
+    let expect = 1;
+    for (const { seq } of held) {
+      if (seq > expect) push(expect, seq - 1);
+      expect = seq + 1;
+      if (out.length >= maxRanges) break;
+    }
+    return out.slice(0, maxRanges);
+  }
+
+  settle(station: string, ranges: Array<[number, number]>, kind: 'evicted' | 'unknown', now: number): void {
+    const ins = this.db.prepare('INSERT INTO settled (station, first, last, kind, at) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => { for (const [a, b] of ranges) ins.run(station, a, b, kind, now); })();
+  }
+
+  settledCounts(station: string): { evicted: number; unknown: number } {
+    const n = (kind: string) => (this.db.prepare('SELECT sum(last - first + 1) AS n FROM settled WHERE station = ? AND kind = ?').get(station, kind) as { n: number | null }).n ?? 0;
+    return { evicted: n('evicted'), unknown: n('unknown') };
   }
 
   hasRecord(station: string, sensor: string, ts: number): boolean {

@@ -1,0 +1,150 @@
+// Disk budget of the station database. When the data in it passes the quota, rows go by
+// priority until it is back under the low-water mark:
+//   1. frames/images (none stored yet: issue #8 adds them, and they go first);
+//   2. raw high-rate readings already aggregated (the newest hour is kept: the rain counter
+//      of the next minute is read from it);
+//   3. minute records the central system has acknowledged, oldest first;
+//   4. unsent batches (the oldest backlog aggregates), oldest first.
+// Each eviction is a row in `evictions` (reported in status, answered to the central
+// system's gap requests) and a warning in the log. Nothing here throws at the caller: a
+// station with a full disk must keep measuring.
+import type { Clock } from '../../core/index.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from './db.ts';
+
+export interface QuotaOptions {
+  /** bytes of live data (SQLite pages in use) the store may hold */
+  quotaBytes: number;
+  /** evict down to this fraction of the quota, so eviction is not every minute. Default 0.9 */
+  lowWater?: number;
+  /** rows deleted per step before measuring again. Default 5000 */
+  chunk?: number;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface Eviction {
+  at: number;
+  kind: 'raw' | 'records' | 'batches';
+  n: number;
+  from_ts: number | null;
+  to_ts: number | null;
+  first_seq: number | null;
+  last_seq: number | null;
+  reason: string;
+}
+
+export interface EvictionSummary { events: number; raw: number; records: number; batches: number; batchRecords: number; last: Eviction | null }
+
+const HOUR = 3_600_000;
+
+export class StoreQuota {
+  constructor(private readonly db: Db, private readonly opts: QuotaOptions) {}
+
+  /** Bytes of the pages that hold data (free pages are reused by SQLite, so they do not count). */
+  usedBytes(): number {
+    const p = (name: string) => this.db.pragma(name, { simple: true }) as number;
+    return (p('page_count') - p('freelist_count')) * p('page_size');
+  }
+
+  /**
+   * Evict until the store is under its low-water mark; returns what went. `limitBytes`
+   * overrides the quota (a full disk: aim below what we have now).
+   */
+  enforce(reason = 'quota', limitBytes = this.opts.quotaBytes): Eviction[] {
+    const out: Eviction[] = [];
+    if (this.usedBytes() <= limitBytes) return out;
+    const target = limitBytes * (this.opts.lowWater ?? 0.9);
+    const steps = [() => this.evictRaw(reason), () => this.evictAckedRecords(reason), () => this.evictBatches(reason)];
+    for (const step of steps) {
+      while (this.usedBytes() > target) {
+        let e: Eviction | null;
+        try {
+          e = step();
+        } catch (err) {
+          // A full disk can refuse even a DELETE (its journal needs room): say so, try later.
+          this.opts.log.error({ err: (err as Error).message, reason }, 'store: eviction failed');
+          return out;
+        }
+        if (!e) break;
+        out.push(e);
+        this.opts.log.warn({ ...e }, `store: evicted ${e.n} ${e.kind} (${reason})`);
+      }
+    }
+    if (this.usedBytes() > target) this.opts.log.error({ used: this.usedBytes(), target }, 'store: over quota with nothing left to evict');
+    return out;
+  }
+
+  /** A write failed with SQLITE_FULL / ENOSPC: make room below the size we are at now. */
+  onDiskFull(): Eviction[] {
+    return this.enforce('disk full', Math.floor(this.usedBytes() * 0.8));
+  }
+
+  summary(): EvictionSummary {
+    const rows = this.db.prepare('SELECT kind, count(*) AS events, sum(n) AS n FROM evictions GROUP BY kind').all() as Array<{ kind: Eviction['kind']; events: number; n: number }>;
+    const by = (k: Eviction['kind']) => rows.find((r) => r.kind === k);
+    const last = (this.db.prepare('SELECT * FROM evictions ORDER BY rowid DESC LIMIT 1').get() as Eviction | undefined) ?? null;
+    const batchRecords = Number(this.getState('evicted_batch_records') ?? 0);
+    return { events: rows.reduce((s, r) => s + r.events, 0), raw: by('raw')?.n ?? 0, records: by('records')?.n ?? 0, batches: by('batches')?.n ?? 0, batchRecords, last };
+  }
+
+  private getState(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  private log(e: Omit<Eviction, 'at' | 'reason'>, reason: string): Eviction {
+    const ev: Eviction = { at: Math.round(this.opts.clock.now()), reason, ...e };
+    this.db.prepare('INSERT INTO evictions (at, kind, first_seq, last_seq, from_ts, to_ts, n, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(ev.at, ev.kind, ev.first_seq, ev.last_seq, ev.from_ts, ev.to_ts, ev.n, ev.reason);
+    return ev;
+  }
+
+  private chunk(): number {
+    return this.opts.chunk ?? 5000;
+  }
+
+  /** Oldest raw readings that are aggregated already, keeping the newest hour. */
+  private evictRaw(reason: string): Eviction | null {
+    const agg = this.db.prepare("SELECT min(CAST(value AS INTEGER)) AS t FROM state WHERE key LIKE 'aggregated:%'").get() as { t: number | null };
+    if (agg.t === null) return null;
+    const before = agg.t - HOUR;
+    return this.db.transaction(() => {
+      const span = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b, count(*) AS n FROM (SELECT ts FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').get(before, this.chunk()) as { a: number | null; b: number | null; n: number };
+      if (!span.n) return null;
+      this.db.prepare('DELETE FROM raw_obs WHERE rowid IN (SELECT rowid FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').run(before, this.chunk());
+      return this.log({ kind: 'raw', n: span.n, from_ts: span.a, to_ts: span.b, first_seq: null, last_seq: null }, reason);
+    })();
+  }
+
+  /** Oldest minute records whose batch the central system has acknowledged. */
+  private evictAckedRecords(reason: string): Eviction | null {
+    const pick = 'SELECT sensor, ts FROM minute_records WHERE seq IS NULL OR seq NOT IN (SELECT seq FROM outbox) ORDER BY ts LIMIT ?';
+    return this.db.transaction(() => {
+      const span = this.db.prepare(`SELECT min(ts) AS a, max(ts) AS b, count(*) AS n FROM (${pick})`).get(this.chunk()) as { a: number | null; b: number | null; n: number };
+      if (!span.n) return null;
+      this.db.prepare(`DELETE FROM minute_records WHERE (sensor, ts) IN (${pick})`).run(this.chunk());
+      return this.log({ kind: 'records', n: span.n, from_ts: span.a, to_ts: span.b, first_seq: null, last_seq: null }, reason);
+    })();
+  }
+
+  /** Oldest unsent batches and their records: the backlog the link could not carry in time. */
+  private evictBatches(reason: string): Eviction | null {
+    const n = Math.max(1, Math.floor(this.chunk() / 60));
+    return this.db.transaction(() => {
+      const rows = this.db.prepare('SELECT seq, n_records FROM outbox ORDER BY seq LIMIT ?').all(n) as Array<{ seq: number; n_records: number }>;
+      // Keep the newest batch: it is what the forecaster needs next.
+      const total = (this.db.prepare('SELECT count(*) AS c FROM outbox').get() as { c: number }).c;
+      const go = rows.slice(0, Math.min(rows.length, total - 1));
+      if (!go.length) return null;
+      const first = go[0]!.seq;
+      const last = go[go.length - 1]!.seq;
+      const span = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b FROM minute_records WHERE seq BETWEEN ? AND ?').get(first, last) as { a: number | null; b: number | null };
+      const delRecords = this.db.prepare('DELETE FROM minute_records WHERE seq = ?');
+      const delBatch = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+      for (const r of go) { delRecords.run(r.seq); delBatch.run(r.seq); }
+      const records = go.reduce((s, r) => s + r.n_records, 0);
+      this.db.prepare("INSERT INTO state (key, value) VALUES ('evicted_batch_records', ?) ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value").run(records);
+      return this.log({ kind: 'batches', n: go.length, from_ts: span.a, to_ts: span.b, first_seq: first, last_seq: last }, reason);
+    })();
+  }
+}
