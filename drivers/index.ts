@@ -14,3 +14,7 @@ export { probeNmea, probeNmeaPort, NMEA_BAUDS, type NmeaProbeResult, type NmeaId
 export { parseWindsonicLine, isWindsonicRefusal, STATUS_CODES as WINDSONIC_STATUS_CODES, type WindsonicParsed, type WindsonicData, type StatusMeaning as WindsonicStatus } from './windsonic/parse.ts';
 export { WindsonicDriver, type WindsonicOptions, type WindsonicStats } from './windsonic/driver.ts';
 export { probeWindsonic, probeWindsonicPort, WINDSONIC_BAUDS, type WindsonicProbeResult, type WindsonicIdentity } from './windsonic/probe.ts';
+export { FirmataBoardDriver, type FirmataBoardOptions, type FirmataStats } from './firmata/driver.ts';
+export { probeFirmata, scanFirmata, PROBE_QUERIES as FIRMATA_PROBE_QUERIES, type FirmataProbeResult, type FirmataIdentity } from './firmata/probe.ts';
+export { compensate as bmp280Compensate, parseCalibration as parseBmp280Calibration, parseRawData as parseBmp280Data, type Bmp280Calibration } from './firmata/bmp280.ts';
+export { vaneDirection, VANE_POSITIONS, SPARKFUN_VANE, type VaneWiring } from './firmata/vane.ts';

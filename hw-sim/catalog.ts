@@ -6,6 +6,7 @@ import { Wxt530Twin, WXT530_FACTORY, type Wxt530Settings, type WxtMode } from '.
 import type { WeatherScenario } from './weather/types.ts';
 import { NMEA_CATALOG } from './devices/nmea-catalog.ts';
 import { WINDSONIC_CATALOG } from './devices/windsonic-catalog.ts';
+import { FIRMATA_CATALOG } from './devices/firmata-catalog.ts';
 
 export interface DeviceContext {
   clock: Clock;
@@ -66,4 +67,5 @@ export const SIM_CATALOG: Record<string, CatalogEntry> = {
   [wxt530.kind]: wxt530,
   [NMEA_CATALOG.kind]: NMEA_CATALOG,
   [WINDSONIC_CATALOG.kind]: WINDSONIC_CATALOG,
+  [FIRMATA_CATALOG.kind]: FIRMATA_CATALOG,
 };

@@ -21,3 +21,5 @@ export { SIM_CATALOG, STATION_WXT530_SETTINGS, type CatalogEntry, type DeviceCon
 export { NmeaTwin, NMEA_DEFAULT_INTERVALS, type NmeaTwinOptions, type NmeaSentenceKind } from './devices/nmea.ts';
 export { WindsonicTwin, windsonicLine, WINDSONIC_BANNER, type WindsonicTwinOptions, type WindsonicUnit, type WindsonicFaults } from './devices/windsonic.ts';
 export { type LineFaults } from './devices/nmea-faults.ts';
+export { FirmataBoardTwin, SPARKFUN_WIRING, type FirmataBoardOptions as FirmataTwinOptions, type FirmataWiring, type FirmataFaults } from './devices/firmata.ts';
+export { Bmp280Chip, DATASHEET_TRIM, type Bmp280Trim } from './devices/firmata-bmp280.ts';

@@ -55,7 +55,9 @@ interface Session {
   raw: Uint8Array | null;
   rawAt: number;
   vane: number[];
-  vaneRefused: string | null;
+  /** the last valid direction and when: the vane samples every 19 ms of real time, so at a
+   *  fast scenario clock a report interval can pass without one (see direction()) */
+  lastVane: { deg: number; at: number } | null;
   dataAt: number;
 }
 
@@ -152,7 +154,7 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
     // repl, debug and sigint default to true: a daemon wants none of them (serial-node.md).
     const boardOptions = { io, repl: false, debug: false, sigint: false, timeout: this.opts.readyTimeoutMs ?? 10_000 };
     const board = new five.Board(boardOptions as five.BoardOption);
-    const s: Session = { conn, io, board, ready: false, calibration: null, raw: null, rawAt: 0, vane: [], vaneRefused: null, dataAt: this.clock.now() };
+    const s: Session = { conn, io, board, ready: false, calibration: null, raw: null, rawAt: 0, vane: [], lastVane: null, dataAt: this.clock.now() };
     this.session = s;
     board.on('error', (err: Error) => {
       if (this.session !== s) return;
@@ -287,7 +289,7 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
     }
     if (this.bucket) add('precipitation_amount_since_reset', this.bucket.totalMm);
     if (this.opts.vane) {
-      const dir = this.direction(s.vane.splice(0));
+      const dir = this.direction(s, s.vane.splice(0), ts);
       add('wind_from_direction', dir.deg, dir.reason);
     }
     if (this.opts.bmp280) {
@@ -300,7 +302,7 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
   }
 
   /** The vector mean of the interval's valid vane positions; refused samples are counted. */
-  private direction(samples: number[]): { deg: number | null; reason?: string } {
+  private direction(s: Session, samples: number[], ts: number): { deg: number | null; reason?: string } {
     const v = this.opts.vane!;
     const wiring = { ...SPARKFUN_VANE, pullUpOhms: v.pullUpOhms ?? SPARKFUN_VANE.pullUpOhms };
     let x = 0;
@@ -317,9 +319,13 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
       y += Math.cos((r.deg * Math.PI) / 180);
       n++;
     }
-    if (n === 0) return { deg: null, reason: refused ?? `no vane reading on A${v.channel} in the last ${this.reportIntervalMs} ms` };
-    const deg = ((Math.atan2(x, y) * 180) / Math.PI + (v.offsetDeg ?? 0) + 720) % 360;
-    return { deg: round(deg, 1) };
+    if (n === 0) {
+      if (!refused && s.lastVane && ts - s.lastVane.at <= 3 * this.reportIntervalMs) return { deg: s.lastVane.deg };
+      return { deg: null, reason: refused ?? `no vane reading on A${v.channel} in the last ${3 * this.reportIntervalMs} ms` };
+    }
+    const deg = round(((Math.atan2(x, y) * 180) / Math.PI + (v.offsetDeg ?? 0) + 720) % 360, 1);
+    s.lastVane = { deg, at: ts };
+    return { deg };
   }
 
   private pressure(s: Session, ts: number): { hPa: number | null; reason?: string } {
