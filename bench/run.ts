@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAggregate } from './aggregate.ts';
 import { benchIngest } from './ingest.ts';
 import { benchParse } from './parse.ts';
 import { benchWire } from './wire.ts';
@@ -10,6 +11,7 @@ import { benchWire } from './wire.ts';
 const results: Record<string, unknown> = {
   machine: { node: process.version, platform: `${process.platform}-${process.arch}`, when: new Date().toISOString() },
   ...benchIngest(),
+  ...benchAggregate(),
   ...benchParse(),
   ...benchWire(),
   ...(await import('./nowcast.ts')).benchNowcast(),
