@@ -16,8 +16,11 @@ const FROM_MS: Record<WindsonicUnit, (v: number) => number> = {
   M: (v) => v, N: (v) => v / 0.514444, P: (v) => v / 0.44704, K: (v) => v * 3.6, F: (v) => v / 0.00508,
 };
 
-/** Power-up text before the first data line (drivers ignore lines without STX). */
-export const WINDSONIC_BANNER = ['WINDSONIC (Gill Instruments Ltd)', '2368-110-01', 'RS232 (CFG)', 'CHECKSUM ROM:F3B4 F3B4 *PASS*', 'CHECKSUM FAC:08F0 08F0 *PASS*', 'CHECKSUM ENG:1F89 1F89 *PASS*', 'CHECKSUM CAL:E0A1 E0A1 *PASS*'];
+/**
+ * Power-up text before the first data line, verbatim from the manual (1405-PS-0019, Hx
+ * power-up message; "the exact message may vary"). Drivers ignore lines without STX.
+ */
+export const WINDSONIC_BANNER = ['WINDSONIC (Gill Instruments Ltd)', '2368-110-01', 'RS485/RS422 (CFG)', 'CHECKSUM ROM:E15C E15C *PASS*', 'CHECKSUM FAC:0A42 0A42 *PASS*', 'CHECKSUM ENG:12BE 12BE *PASS*', 'CHECKSUM CAL:C980 C980 *PASS*'];
 
 /** One polar data line (with CR LF). Direction null = blank (calm, below 0.05 m/s). */
 export function windsonicLine(node: string, direction: number | null | 'missing', speedMs: number | 'missing', unit: WindsonicUnit, status: string): string {
