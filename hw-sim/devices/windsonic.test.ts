@@ -1,5 +1,6 @@
 // The WindSonic twin: banner and cadence, its commands (polled mode, configuration mode), every
 // fault, and the round trip truth → twin bytes → WindsonicDriver → the same values.
+/* eslint-disable no-control-regex -- STX (\x02) and ETX (\x03) are the frame bytes under test */
 import { describe, expect, it } from 'vitest';
 import { ManualClock, xorChecksum, type Observation, type Rejection } from '../../core/index.ts';
 import { WindsonicDriver } from '../../drivers/windsonic/driver.ts';
