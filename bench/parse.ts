@@ -3,6 +3,7 @@
 import { ManualClock } from '../core/index.ts';
 import { LINE_PARSERS } from '../drivers/index.ts';
 import { tradeWindDay, Wxt530Twin } from '../hw-sim/index.ts';
+import { PtbTwin, Rg15Twin } from '../hw-sim/index.ts';
 import { NmeaTwin, WindsonicTwin, type NmeaSentenceKind } from '../hw-sim/index.ts';
 
 /** n lines of each driver's real output, one simulated second apart. */
@@ -27,6 +28,23 @@ export const INPUTS: Record<string, (n: number) => string[]> = {
   windsonic: (n) => {
     const clock = new ManualClock(Date.UTC(2026, 6, 1));
     const twin = new WindsonicTwin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
+    return Array.from({ length: n }, () => {
+      clock.advance(1000);
+      return twin.render().trimEnd();
+    });
+  },
+  ptb: (n) => {
+    const clock = new ManualClock(Date.UTC(2026, 6, 1));
+    const plain = new PtbTwin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
+    const cs4 = new PtbTwin({ clock, scenario: tradeWindDay({ start: clock.now() }), checksum: 'CS4' });
+    return Array.from({ length: n }, (_, i) => {
+      clock.advance(1000);
+      return (i % 2 ? cs4 : plain).render().trimEnd();
+    });
+  },
+  rg15: (n) => {
+    const clock = new ManualClock(Date.UTC(2026, 6, 1));
+    const twin = new Rg15Twin({ clock, scenario: tradeWindDay({ start: clock.now() }) });
     return Array.from({ length: n }, () => {
       clock.advance(1000);
       return twin.render().trimEnd();

@@ -17,3 +17,10 @@ export function xorChecksum(text: string): string {
   for (const b of Buffer.from(text, 'latin1')) x ^= b;
   return x.toString(16).toUpperCase().padStart(2, '0');
 }
+
+/** Sum of the bytes of `text` modulo 256 (2 hex digits) or 65536 (4): Vaisala FORM `CS2`/`CS4` (PTB330 User's Guide, FORM modifiers). */
+export function sumChecksum(text: string, digits: 2 | 4): string {
+  let s = 0;
+  for (const b of Buffer.from(text, 'latin1')) s += b;
+  return (s % (digits === 2 ? 256 : 65536)).toString(16).toUpperCase().padStart(digits, '0');
+}

@@ -14,6 +14,13 @@ export { probeNmea, probeNmeaPort, NMEA_BAUDS, type NmeaProbeResult, type NmeaId
 export { parseWindsonicLine, isWindsonicRefusal, STATUS_CODES as WINDSONIC_STATUS_CODES, type WindsonicParsed, type WindsonicData, type StatusMeaning as WindsonicStatus } from './windsonic/parse.ts';
 export { WindsonicDriver, type WindsonicOptions, type WindsonicStats } from './windsonic/driver.ts';
 export { probeWindsonic, probeWindsonicPort, WINDSONIC_BAUDS, type WindsonicProbeResult, type WindsonicIdentity } from './windsonic/probe.ts';
+export { LineDriver, printableLine, type LineDriverOptions, type LineDriverStats } from './framing/line-driver.ts';
+export { parsePtbLine, isPtbRefusal, type PtbParsed, type PtbField, type PtbChecksum, type PtbChecksumMode } from './ptb/parse.ts';
+export { PtbDriver, type PtbOptions, type PtbModel } from './ptb/driver.ts';
+export { probePtb, probePtbPort, PTB_BAUDS, type PtbProbeResult } from './ptb/probe.ts';
+export { parseRg15Line, isRg15Refusal, RG15_FAULT_WORDS, type Rg15Parsed, type Rg15Values, type Rg15Fault } from './rg15/parse.ts';
+export { Rg15Driver, type Rg15Options, type Rg15DeviceEvent } from './rg15/driver.ts';
+export { probeRg15, probeRg15Port, RG15_BAUDS, type Rg15ProbeResult } from './rg15/probe.ts';
 export { FirmataBoardDriver, type FirmataBoardOptions, type FirmataStats } from './firmata/driver.ts';
 export { probeFirmata, scanFirmata, PROBE_QUERIES as FIRMATA_PROBE_QUERIES, type FirmataProbeResult, type FirmataIdentity } from './firmata/probe.ts';
 export { compensate as bmp280Compensate, parseCalibration as parseBmp280Calibration, parseRawData as parseBmp280Data, type Bmp280Calibration } from './firmata/bmp280.ts';

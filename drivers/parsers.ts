@@ -5,6 +5,8 @@ import type { Observation, Rejection } from '../core/index.ts';
 import { parseWxtMessage } from './wxt530/parse.ts';
 import { parseNmeaLine } from './nmea/parse.ts';
 import { parseWindsonicForRegistry } from './windsonic/parse.ts';
+import { parsePtbLine } from './ptb/parse.ts';
+import { parseRg15Line } from './rg15/parse.ts';
 
 export interface ParseContext { sensor: string; ts: number }
 export type LineParse = { observations: Observation[]; rejections: Rejection[] } | Rejection;
@@ -15,6 +17,8 @@ export const LINE_PARSERS: Record<string, LineParser> = {
   wxt: parseWxtMessage,
   nmea: parseNmeaLine,
   windsonic: parseWindsonicForRegistry,
+  ptb: (line, ctx) => parsePtbLine(line, ctx),
+  rg15: parseRg15Line,
 };
 
 export function isRefusal(p: LineParse): p is Rejection {

@@ -6,6 +6,8 @@ import { Wxt530Twin, WXT530_FACTORY, type Wxt530Settings, type WxtMode } from '.
 import type { WeatherScenario } from './weather/types.ts';
 import { NMEA_CATALOG } from './devices/nmea-catalog.ts';
 import { WINDSONIC_CATALOG } from './devices/windsonic-catalog.ts';
+import { PTB210_CATALOG, PTB330_CATALOG } from './devices/ptb-catalog.ts';
+import { RG15_CATALOG } from './devices/rg15-catalog.ts';
 import { FIRMATA_CATALOG } from './devices/firmata-catalog.ts';
 
 export interface DeviceContext {
@@ -67,5 +69,8 @@ export const SIM_CATALOG: Record<string, CatalogEntry> = {
   [wxt530.kind]: wxt530,
   [NMEA_CATALOG.kind]: NMEA_CATALOG,
   [WINDSONIC_CATALOG.kind]: WINDSONIC_CATALOG,
+  [PTB330_CATALOG.kind]: PTB330_CATALOG,
+  [PTB210_CATALOG.kind]: PTB210_CATALOG,
+  [RG15_CATALOG.kind]: RG15_CATALOG,
   [FIRMATA_CATALOG.kind]: FIRMATA_CATALOG,
 };

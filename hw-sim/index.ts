@@ -21,5 +21,7 @@ export { SIM_CATALOG, STATION_WXT530_SETTINGS, type CatalogEntry, type DeviceCon
 export { NmeaTwin, NMEA_DEFAULT_INTERVALS, type NmeaTwinOptions, type NmeaSentenceKind } from './devices/nmea.ts';
 export { WindsonicTwin, windsonicLine, WINDSONIC_BANNER, type WindsonicTwinOptions, type WindsonicUnit, type WindsonicFaults } from './devices/windsonic.ts';
 export { type LineFaults } from './devices/nmea-faults.ts';
+export { PtbTwin, type PtbTwinOptions, type PtbTwinModel, type PtbSmode, type PtbFaults } from './devices/ptb.ts';
+export { Rg15Twin, type Rg15TwinOptions, type Rg15Faults } from './devices/rg15.ts';
 export { FirmataBoardTwin, SPARKFUN_WIRING, type FirmataBoardOptions as FirmataTwinOptions, type FirmataWiring, type FirmataFaults } from './devices/firmata.ts';
 export { Bmp280Chip, DATASHEET_TRIM, type Bmp280Trim } from './devices/firmata-bmp280.ts';

@@ -3,12 +3,14 @@
 import { wxt530 } from './wxt530.ts';
 import { nmea } from './nmea.ts';
 import { windsonic } from './windsonic.ts';
+import { ptb330, ptb210 } from './ptb.ts';
+import { rg15 } from './rg15.ts';
 import { firmata } from './firmata.ts';
 import type { SensorFamily } from './types.ts';
 
-export const SENSOR_FAMILIES: readonly SensorFamily[] = [wxt530, nmea, windsonic, firmata] as unknown as SensorFamily[];
+export const SENSOR_FAMILIES: readonly SensorFamily[] = [wxt530, nmea, windsonic, ptb330, ptb210, rg15, firmata] as unknown as SensorFamily[];
 /** The same families' entry schemas, as a tuple zod's discriminated union can type. */
-export const SENSOR_SCHEMAS = [wxt530.schema, nmea.schema, windsonic.schema, firmata.schema] as const;
+export const SENSOR_SCHEMAS = [wxt530.schema, nmea.schema, windsonic.schema, ptb330.schema, ptb210.schema, rg15.schema, firmata.schema] as const;
 
 export type { SensorFamily, SensorDeps } from './types.ts';
 

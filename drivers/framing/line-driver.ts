@@ -1,0 +1,151 @@
+// The shell every line-oriented serial family shares (PTB330/PTB210, RG-15): subscribe to the
+// transport, frame bytes into lines, hand each line to the family, poll on the injected clock,
+// count and report. A family supplies only what its device says and what to ask it.
+import { EventEmitter } from 'node:events';
+import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
+import type { Driver, DriverState, DriverStats } from '../driver.ts';
+import type { Transport } from '../transport/types.ts';
+import { LineFramer } from './lines.ts';
+
+/** Control and 8-bit bytes as \xNN, at most 120 characters: safe in a log line. */
+export function printableLine(s: string): string {
+  const cut = s.length > 120 ? s.slice(0, 120) + '…' : s;
+  return cut.replace(/[^\x20-\x7e…]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+export interface LineDriverOptions {
+  sensor: string;
+  transport: Transport;
+  clock: Clock;
+  /** clock ms between polls; null: never poll (the device talks on its own) */
+  pollIntervalMs: number | null;
+  maxLineLength?: number;
+}
+
+export interface LineDriverStats extends DriverStats {
+  /** empty lines and lines that are neither data nor an error (prompts, echoes) */
+  ignored: number;
+}
+
+/**
+ * Events: 'observations' (Observation[]), 'rejection' (Rejection), 'state' ({ state, detail? }).
+ * Subclasses add their own (e.g. 'device' for a reboot banner).
+ */
+export abstract class LineDriver extends EventEmitter implements Driver {
+  readonly sensor: string;
+  protected readonly transport: Transport;
+  protected readonly clock: Clock;
+  private readonly pollIntervalMs: number | null;
+  private readonly framer: LineFramer;
+  private pollTimer: Timer | null = null;
+  private running = false;
+  protected readonly counters: LineDriverStats = { lines: 0, observations: 0, rejections: 0, ignored: 0, lastLineAt: null };
+  private readonly handlers = {
+    data: (chunk: Buffer) => this.onData(chunk),
+    open: () => this.onOpen(),
+    close: (reason: string) => this.onClose(reason),
+    error: () => {}, // the transport logs and reconnects; listening keeps 'error' from throwing
+  };
+
+  constructor(opts: LineDriverOptions) {
+    super();
+    this.sensor = opts.sensor;
+    this.transport = opts.transport;
+    this.clock = opts.clock;
+    this.pollIntervalMs = opts.pollIntervalMs;
+    if (this.pollIntervalMs !== null && !(this.pollIntervalMs >= 100)) throw new RangeError(`pollIntervalMs must be >= 100, got ${opts.pollIntervalMs}`);
+    this.framer = new LineFramer(opts.maxLineLength ?? 256);
+  }
+
+  /** The bytes of one poll (e.g. `SEND\r\n`, `R\n`). */
+  protected abstract pollCommand(): string;
+  /** One complete line (no CR LF, never blank) at clock time ts. */
+  protected abstract onLine(line: string, ts: number): void;
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const t = this.transport;
+    t.on('data', this.handlers.data);
+    t.on('open', this.handlers.open);
+    t.on('close', this.handlers.close);
+    t.on('error', this.handlers.error);
+    this.setState('connecting');
+    if (t.isOpen) this.onOpen();
+    else t.open();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopPolling();
+    const t = this.transport;
+    t.off('data', this.handlers.data);
+    t.off('open', this.handlers.open);
+    t.off('close', this.handlers.close);
+    await t.close();
+    t.off('error', this.handlers.error);
+    this.setState('closed', 'stopped');
+  }
+
+  stats(): LineDriverStats {
+    return { ...this.counters };
+  }
+
+  protected emitObservations(obs: Observation[]): void {
+    if (obs.length === 0) return;
+    this.counters.observations += obs.length;
+    this.emit('observations', obs);
+  }
+
+  protected rejected(r: Rejection): void {
+    this.counters.rejections++;
+    this.emit('rejection', r);
+  }
+
+  protected setState(state: DriverState, detail?: string): void {
+    this.emit('state', detail === undefined ? { state } : { state, detail });
+  }
+
+  private onOpen(): void {
+    this.framer.reset(); // a partial line from before the gap can never be completed
+    this.setState('open');
+    if (this.pollIntervalMs !== null) {
+      this.stopPolling();
+      this.poll(); // at once: a reconnect should not cost a whole interval of data
+      this.pollTimer = this.clock.every(this.pollIntervalMs, () => this.poll());
+    }
+  }
+
+  private onClose(reason: string): void {
+    this.stopPolling();
+    this.framer.reset();
+    if (this.running) this.setState('connecting', reason);
+  }
+
+  private poll(): void {
+    // write() returns false while down and queues nothing: a stale poll never reaches the device.
+    this.transport.write(this.pollCommand());
+  }
+
+  private stopPolling(): void {
+    this.pollTimer?.cancel();
+    this.pollTimer = null;
+  }
+
+  private onData(chunk: Buffer): void {
+    const { lines, overflows } = this.framer.push(chunk);
+    const ts = this.clock.now();
+    for (const o of overflows) this.rejected({ ts, sensor: this.sensor, raw: printableLine(o), reason: `line longer than ${this.framer.maxLength} characters dropped` });
+    for (const raw of lines) {
+      const line = raw.replace(/\r+$/, '');
+      if (line.trim() === '') {
+        this.counters.ignored++;
+        continue;
+      }
+      this.counters.lines++;
+      this.counters.lastLineAt = ts;
+      this.onLine(line, ts);
+    }
+  }
+}
