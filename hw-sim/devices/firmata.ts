@@ -161,6 +161,13 @@ export class FirmataBoardTwin implements SimDevice {
     this.analogTimer = null;
   }
 
+  /** Stop the power-up announcement now, as a board that was reset long before the host came. */
+  async stopAnnouncing(): Promise<void> {
+    this.announcer?.cancel();
+    this.announcer = null;
+    await new Promise((r) => setTimeout(r, 50)); // let the bytes already written drain
+  }
+
   setFaults(f: FirmataFaults): void {
     this.faults = { ...this.faults, ...f };
   }
