@@ -8,11 +8,9 @@ import { MemoryTransport } from '../transport/memory.ts';
 import { compensate, parseCalibration, parseRawData } from './bmp280.ts';
 import { FirmataBoardDriver } from './driver.ts';
 import { scanFirmata } from './probe.ts';
+import { UNO_HANDSHAKE } from './testing.ts';
 import { vaneDirection } from './vane.ts';
 
-const name = [...Buffer.from('StandardFirmata.ino')].flatMap((b) => [b & 0x7f, b >> 7]);
-const pins = Array.from({ length: 20 }, (_, p) => [0, 1, 1, 1, 0x0b, 1, ...(p >= 14 ? [2, 10] : []), ...(p >= 18 ? [6, 1] : []), 0x7f]).flat();
-const HANDSHAKE = Buffer.from([0xf9, 2, 5, 0xf0, 0x79, 2, 5, ...name, 0xf7, 0xf0, 0x6c, ...pins, 0xf7, 0xf0, 0x6a, ...Array.from({ length: 20 }, (_, p) => (p >= 14 ? p - 14 : 0x7f)), 0xf7]);
 const i2c = (reg: number, data: number[]) => [0xf0, 0x77, 0x77, 0, reg, 1, ...data.flatMap((b) => [b & 0x7f, b >> 7]), 0xf7];
 const CALIB = [27504, 26435, -1000, 36477, -10685, 3024, 2855, 140, -7, 15500, -14600, 6000].flatMap((w) => [w & 0xff, (w >> 8) & 0xff]);
 // Messages a board really sends; the mutations start from these.
@@ -60,7 +58,7 @@ describe('fuzzing the Firmata board driver', () => {
     const ready = new Promise((r) => driver.once('ready', r));
     driver.start();
     await new Promise((r) => setTimeout(r, 5));
-    transport.device.send(HANDSHAKE);
+    transport.device.send(UNO_HANDSHAKE);
     await ready;
     transport.device.send(Buffer.from(i2c(0x08, CALIB))); // register 0x88 = 8 | 1 << 7
     const samples = fc.sample(message, { numRuns: 100_000, seed: 4 });
