@@ -77,6 +77,8 @@ export async function probeWindsonic(transport: Transport, clock: Clock, timeout
         transport.write('!'); // back to sleep, as it was
         if (seen.length > 0) break;
       }
+      // Give the `!` time to leave before the port closes: a close drops unsent bytes.
+      await new Promise<void>((r) => clock.after(100, r));
     }
   } finally {
     transport.off('data', onData);
