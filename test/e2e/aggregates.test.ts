@@ -1,0 +1,54 @@
+// Issue #6 end to end: the simulated WXT530 over a real PTY → gateway → minute QC → 10-min and
+// hourly aggregates in the station's store. The clock starts at 05:57:30 so that, in 13
+// simulated minutes, an hour (05:00, seen for 2 minutes only) and a whole 10-min period
+// (06:00–06:10) close.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ScaledClock } from '../../core/index.ts';
+import type { PeriodAggregate } from '../../gateway/aggregate/period.ts';
+import { validateConfig } from '../../gateway/config/load.ts';
+import { createLogger } from '../../gateway/log.ts';
+import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { startRig } from '../helpers/station.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+describe('aggregates end to end (real PTY)', () => {
+  it('emits and stores 10-min and hourly aggregates, with availability flags', async () => {
+    const H6 = Date.UTC(2026, 6, 1, 6, 0);
+    const clock = new ScaledClock({ speed: 30, origin: H6 - 150_000 });
+    const rig = await startRig(clock);
+    cleanup.push(() => rig.stop());
+    const gateway = new StationGateway(validateConfig(rig.config), clock, createLogger({ level: 'silent' }));
+    cleanup.push(() => gateway.stop());
+    const emitted: PeriodAggregate[] = [];
+    gateway.on('aggregates', (a: PeriodAggregate[]) => emitted.push(...a));
+    gateway.start();
+    await clock.sleep(H6 + 10 * 60_000 + 3000 - clock.now());
+    // the 06:09 minute closes 2 s after 06:10, and its transaction takes what it takes
+    await waitFor('the 06:00 10-min aggregate', () => emitted.some((a) => a.period === '10min' && a.ts === H6));
+
+    const hour = emitted.find((a) => a.period === '1h' && a.ts === H6 - 3_600_000);
+    expect(hour, 'the 05:00 hour closes at 06:00').toBeDefined();
+    // 2 of 60 minutes seen: means keep their value but are missing+incomplete; the tendency has no 3-h-old pressure.
+    expect(hour!.values.air_temperature).toMatchObject({ f: 'missing', r: expect.arrayContaining(['incomplete']) });
+    expect(hour!.values.air_temperature!.v).toBeGreaterThan(5);
+    expect(hour!.values.air_pressure_tendency_characteristic).toMatchObject({ v: null, f: 'missing' });
+
+    const ten = emitted.find((a) => a.period === '10min' && a.ts === H6);
+    expect(ten, 'the 06:00–06:10 period closes at 06:10').toBeDefined();
+    const v = ten!.values;
+    for (const q of ['air_temperature', 'relative_humidity', 'air_pressure', 'wind_speed'] as const) expect(v[q], q).toMatchObject({ f: 'good', n: 10 });
+    expect(v.wind_from_direction!.v).toBeGreaterThanOrEqual(0);
+    expect(v.wind_from_direction_sd!.v).toBeGreaterThan(0);
+    expect(v.wind_speed_of_gust!.v).toBeGreaterThanOrEqual(v.wind_speed!.v!);
+    expect(v.air_temperature_max!.v).toBeGreaterThanOrEqual(v.air_temperature_min!.v!);
+    expect(v.precipitation_amount!.v).toBeGreaterThanOrEqual(0);
+    // what was emitted is what the store holds
+    const stored = gateway.db.prepare("SELECT record FROM aggregates WHERE period = '10min' AND ts = ?").get(H6) as { record: string };
+    expect(JSON.parse(stored.record)).toEqual(ten);
+  }, 90_000);
+});
