@@ -20,6 +20,8 @@ export const stationConfigSchema = z.object({
     raw_retention_days: z.number().positive().default(30),
     /** live data the store may hold, MB; past it the oldest data goes by priority (gateway/store/quota.ts). Unset: no quota */
     quota_mb: z.number().positive().optional(),
+    /** a file this big is kept beside the database and given up when the disk is full, so eviction has room to run. 0: none */
+    reserve_mb: z.number().nonnegative().default(8),
   }).strict(),
   uplink: z.object({
     broker: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'must be a URL like mqtt://host:1883 or mqtts://host:8883'),

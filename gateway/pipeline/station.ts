@@ -11,6 +11,7 @@ import { qcSettings } from '../qc/minute.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
 import { Uplink } from '../uplink/uplink.ts';
 import { StoreQuota } from '../store/quota.ts';
+import { DiskFullSafeRawWriter } from '../store/disk-full.ts';
 import { MinuteCloser } from './minutes.ts';
 import { sensorFamily } from '../sensors/index.ts';
 
@@ -35,8 +36,8 @@ export class StationGateway extends EventEmitter {
   private readonly sensors: RunningSensor[] = [];
   private readonly warn: RateLimitedLog;
   private statusTimer: Timer | null = null;
-  /** disk budget (storage.quota_mb) */
-  readonly quota: StoreQuota | null = null;
+  /** disk budget (storage.quota_mb; without it, only a full disk makes it evict) */
+  readonly quota: StoreQuota;
   readonly startedAt: number;
   /** the latest QC'd value of each quantity, for displays */
   readonly latest = new Map<Quantity, Observation>();
@@ -47,7 +48,12 @@ export class StationGateway extends EventEmitter {
     this.warn = new RateLimitedLog(log, clock);
     this.db = openDatabase(config.storage.path);
     this.outbox = new Outbox(this.db, config.station.id);
-    this.raw = new RawWriter(this.db, clock);
+    const st = config.storage;
+    this.quota = new StoreQuota(this.db, {
+      quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log,
+      ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
+    });
+    this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log);
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
       sensors: new Map(config.sensors.map((s) => [s.id, sensorFamily(s.type).expected])),
@@ -66,7 +72,6 @@ export class StationGateway extends EventEmitter {
       status: () => this.statusSummary(),
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));
-    if (config.storage.quota_mb) this.quota = new StoreQuota(this.db, { quotaBytes: config.storage.quota_mb * 1024 * 1024, clock, log });
   }
 
   start(): void {
@@ -75,7 +80,7 @@ export class StationGateway extends EventEmitter {
     for (const s of this.config.sensors) this.startSensor(s);
     this.uplink.start();
     this.statusTimer = this.clock.every(60_000, () => {
-      this.quota?.enforce();
+      this.quota.enforce();
       this.uplink.publishStatus('online');
     });
   }
@@ -125,7 +130,7 @@ export class StationGateway extends EventEmitter {
       uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
       queue: { batches: c.outboxBatches, records: c.outboxRecords, oldest_unsent: c.oldestUnsent },
       last_ack: this.uplink.lastAckAt,
-      ...(this.quota ? { evictions: this.quota.summary() } : {}),
+      evictions: this.quota.summary(),
       sensors: this.health(),
     };
   }

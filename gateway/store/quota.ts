@@ -8,6 +8,7 @@
 // Each eviction is a row in `evictions` (reported in status, answered to the central
 // system's gap requests) and a warning in the log. Nothing here throws at the caller: a
 // station with a full disk must keep measuring.
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { Clock } from '../../core/index.ts';
 import type { Logger } from '../log.ts';
 import type { Db } from './db.ts';
@@ -21,6 +22,13 @@ export interface QuotaOptions {
   chunk?: number;
   clock: Clock;
   log: Logger;
+  /**
+   * A file of `reserveBytes` kept beside the database and deleted when the disk is full: in
+   * WAL mode even a DELETE needs room to be written, so without it a full disk could not be
+   * emptied. Re-made once eviction and a checkpoint have given the room back.
+   */
+  reservePath?: string;
+  reserveBytes?: number;
 }
 
 export interface Eviction {
@@ -39,7 +47,29 @@ export interface EvictionSummary { events: number; raw: number; records: number;
 const HOUR = 3_600_000;
 
 export class StoreQuota {
-  constructor(private readonly db: Db, private readonly opts: QuotaOptions) {}
+  constructor(private readonly db: Db, private readonly opts: QuotaOptions) {
+    this.makeReserve();
+  }
+
+  private makeReserve(): boolean {
+    const { reservePath, reserveBytes } = this.opts;
+    if (!reservePath || !reserveBytes) return false;
+    try {
+      const fd = openSync(reservePath, 'w');
+      try {
+        // Real blocks, not a sparse file: the point is that the space is taken.
+        const chunk = Buffer.alloc(64 * 1024, 0x5a);
+        for (let done = 0; done < reserveBytes; done += chunk.length) writeSync(fd, chunk, 0, Math.min(chunk.length, reserveBytes - done));
+      } finally {
+        closeSync(fd);
+      }
+      return true;
+    } catch (err) {
+      rmSync(reservePath, { force: true });
+      this.opts.log.error({ err: (err as Error).message, reservePath }, 'store: cannot make the disk reserve');
+      return false;
+    }
+  }
 
   /** Bytes of the pages that hold data (free pages are reused by SQLite, so they do not count). */
   usedBytes(): number {
@@ -75,9 +105,24 @@ export class StoreQuota {
     return out;
   }
 
-  /** A write failed with SQLITE_FULL / ENOSPC: make room below the size we are at now. */
+  /** A write failed with SQLITE_FULL / ENOSPC: free the reserve, evict below the size we are at now, give the room back to the disk. */
   onDiskFull(): Eviction[] {
-    return this.enforce('disk full', Math.floor(this.usedBytes() * 0.8));
+    if (this.opts.reservePath) rmSync(this.opts.reservePath, { force: true });
+    // The WAL holds the recent writes: move them into the database and cut the WAL back to
+    // nothing (that gives back its whole size), evict, and once more for the eviction itself.
+    this.checkpoint();
+    const out = this.enforce('disk full', Math.floor(this.usedBytes() * 0.8));
+    this.checkpoint();
+    if (this.opts.reservePath) this.makeReserve();
+    return out;
+  }
+
+  private checkpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message }, 'store: checkpoint on a full disk failed');
+    }
   }
 
   summary(): EvictionSummary {

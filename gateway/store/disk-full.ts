@@ -1,0 +1,56 @@
+// A full disk (SQLITE_FULL, or ENOSPC from the OS) must not stop a station measuring. The
+// raw writer is the store's busiest writer (every second): this one, on a full disk, asks
+// the quota to evict by priority and tries the same rows again; if the disk is still full
+// the rows wait in memory (bounded) and go with the next flush. Each event is logged; the
+// eviction log says what was given up for them.
+import type { Clock, Observation } from '../../core/index.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from './db.ts';
+import type { StoreQuota } from './quota.ts';
+import { RawWriter } from './raw.ts';
+
+export function isDiskFull(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return e?.code === 'SQLITE_FULL' || e?.code === 'ENOSPC' || /database or disk is full|ENOSPC/.test(e?.message ?? '');
+}
+
+export class DiskFullSafeRawWriter extends RawWriter {
+  /** readings kept in memory while the disk is full, at most (then the oldest go, counted) */
+  private readonly maxHeld: number;
+  diskFullEvents = 0;
+  droppedInMemory = 0;
+
+  constructor(db: Db, clock: Clock, private readonly quota: StoreQuota | null, private readonly log: Logger, opts: { flushMs?: number; maxPending?: number; maxHeld?: number } = {}) {
+    super(db, clock, opts);
+    this.maxHeld = opts.maxHeld ?? 100_000;
+  }
+
+  override flush(): void {
+    const self = this as unknown as { pending: Observation[] };
+    const rows = self.pending.slice();
+    try {
+      super.flush();
+      return;
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      this.diskFullEvents++;
+      const evicted = this.quota?.onDiskFull() ?? [];
+      this.log.error({ readings: rows.length, evicted: evicted.length }, 'store: disk full while writing raw readings; evicted by priority');
+    }
+    // Once more after eviction; if it still fails the rows wait for the next flush.
+    const again = rows.concat(self.pending);
+    self.pending = again;
+    try {
+      super.flush();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      self.pending = again.concat(self.pending);
+      if (self.pending.length > this.maxHeld) {
+        const drop = self.pending.length - this.maxHeld;
+        self.pending.splice(0, drop);
+        this.droppedInMemory += drop;
+        this.log.error({ dropped: drop }, 'store: disk still full; oldest raw readings held in memory dropped');
+      }
+    }
+  }
+}
