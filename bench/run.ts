@@ -15,6 +15,7 @@ const results: Record<string, unknown> = {
   ...benchParse(),
   ...benchWire(),
   ...(await import('./nowcast.ts')).benchNowcast(),
+  ...(await (await import('./firmata.ts')).benchFirmata()),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results)}\n`);
