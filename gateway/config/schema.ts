@@ -64,7 +64,15 @@ export const stationConfigSchema = z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),
   }).strict().default({ level: 'info' }),
-}).strict();
+}).strict().superRefine((c, ctx) => {
+  // qc.redundancy names sensors: refuse an id the station file does not define.
+  const ids = new Set(c.sensors.map((s) => s.id));
+  for (const [q, r] of Object.entries(c.qc.redundancy)) {
+    for (const key of ['primary', 'backup'] as const) {
+      if (r && !ids.has(r[key])) ctx.addIssue({ code: 'custom', path: ['qc', 'redundancy', q, key], message: `no sensor "${r[key]}" in sensors (${[...ids].join(', ')})` });
+    }
+  }
+});
 
 export type StationConfig = z.infer<typeof stationConfigSchema>;
 export type SensorConfig = StationConfig['sensors'][number];
