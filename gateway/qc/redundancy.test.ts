@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MinuteRecord, MinuteValue } from '../../core/index.ts';
+import { validateConfig } from '../config/load.ts';
 import { crossCheck } from './redundancy.ts';
 
 const g = (v: number | null, f: MinuteValue['f'] = 'good'): MinuteValue => ({ v, f, n: 60 });
@@ -33,5 +34,14 @@ describe('redundant sensors: cross-check and failover', () => {
   it('both gone: the primary\'s missing value is reported, not invented', () => {
     const c = crossCheck([minute('wxt', { wind_speed: g(null, 'missing') })], rules);
     expect(c.station!.values.wind_speed).toMatchObject({ v: null, f: 'missing' });
+  });
+});
+
+describe('qc.redundancy in the station file', () => {
+  const base = { station: { id: 'a', name: 'T', latitude: 27, longitude: 142, elevation_m: 3 }, storage: { path: '/tmp/x.db' }, uplink: { broker: 'mqtt://h:1' }, sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: '/dev/null' }, { id: 'wxt-b', type: 'vaisala-wxt530', port: '/dev/null' }] };
+  it('accepts two sensors of the station, refuses an unknown id and the same sensor twice, with the key', () => {
+    expect(validateConfig({ ...base, qc: { redundancy: { wind_speed: { primary: 'wxt530', backup: 'wxt-b', tolerance: 1.5 } } } }).qc.redundancy.wind_speed).toEqual({ primary: 'wxt530', backup: 'wxt-b', tolerance: 1.5 });
+    expect(() => validateConfig({ ...base, qc: { redundancy: { wind_speed: { primary: 'wxt530', backup: 'sonic' } } } })).toThrow(/qc\.redundancy\.wind_speed\.backup: no sensor "sonic"/);
+    expect(() => validateConfig({ ...base, qc: { redundancy: { wind_speed: { primary: 'wxt530', backup: 'wxt530' } } } })).toThrow(/two different sensors/);
   });
 });
