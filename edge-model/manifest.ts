@@ -22,7 +22,7 @@ export interface ModelManifest {
     /** Head "rain": probability of any precipitation in the next `hours`. */
     rain: { tensor: string; hours: number };
   };
-  architecture: { hidden: { units: number; activation: string }[] };
+  architecture: { hidden: { units: number; activation: string }[]; ensemble_members?: number; member_hidden?: number[] };
   training: Record<string, unknown>;
   scores?: Record<string, unknown>;
   signature: null | { alg: 'ed25519'; key_id: string; value: string };

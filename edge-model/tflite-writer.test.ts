@@ -6,7 +6,7 @@ import { FEATURES } from './features.ts';
 import { goldenMaxDiff } from './golden.ts';
 import { loadTflite } from './litert.ts';
 import { writeMlpTflite } from './tflite-writer.ts';
-import { buildNet, netToSpec } from './train.ts';
+import { buildNet, netToSpec } from './net.ts';
 
 function inputs(n: number, width: number, seed: number): Float32Array[] {
   let s = seed;

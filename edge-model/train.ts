@@ -8,7 +8,9 @@ import { type HourlySeries } from './data.ts';
 import { buildRows, columnStats, targetScales, type Rows } from './dataset.ts';
 import { FEATURES, REGRESSION_OUTPUTS, RAIN_HOURS, WINDOW_HOURS } from './features.ts';
 import { type ModelManifest, sha256Hex } from './manifest.ts';
-import { type DenseLayer, type MlpSpec, writeMlpTflite } from './tflite-writer.ts';
+import { mergeMembers } from './ensemble.ts';
+import { buildNet, CHANGE_HEAD, netToSpec, RAIN_HEAD } from './net.ts';
+import { type MlpSpec, writeMlpTflite } from './tflite-writer.ts';
 
 export interface TrainOptions {
   fromMs: number;
@@ -20,8 +22,10 @@ export interface TrainOptions {
   batchSize?: number;
   learningRate?: number;
   seed?: number;
+  /** Networks trained from different seeds and averaged into one (see ensemble.ts). */
+  members?: number;
   /** Called after each epoch: a CLI draws its progress bar with it. */
-  onEpoch?: (e: { epoch: number; epochs: number; loss: number; valLoss: number; best: number }) => void;
+  onEpoch?: (e: { member: number; members: number; epoch: number; epochs: number; loss: number; valLoss: number; best: number }) => void;
 }
 
 export interface Trained {
@@ -30,37 +34,6 @@ export interface Trained {
   manifest: ModelManifest;
   net: tf.LayersModel;
   normalise: (x: Float64Array) => Float32Array;
-}
-
-export const CHANGE_HEAD = 'change';
-export const RAIN_HEAD = 'rain_probability';
-
-/** The tfjs network: shared dense layers, a linear change head and a sigmoid rain head. */
-export function buildNet(inputs: number, hidden: number[], seed: number): tf.LayersModel {
-  const input = tf.input({ shape: [inputs], name: 'features' });
-  let h: tf.SymbolicTensor = input;
-  hidden.forEach((units, k) => {
-    h = tf.layers.dense({ units, activation: 'relu', name: `hidden${k}`, kernelInitializer: tf.initializers.heNormal({ seed: seed + k }) }).apply(h) as tf.SymbolicTensor;
-  });
-  const change = tf.layers.dense({ units: REGRESSION_OUTPUTS.length, name: CHANGE_HEAD, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 100 }) }).apply(h) as tf.SymbolicTensor;
-  const rain = tf.layers.dense({ units: 1, activation: 'sigmoid', name: RAIN_HEAD, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 101 }) }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: [change, rain] });
-}
-
-/** The network's weights as the .tflite writer takes them. */
-export function netToSpec(net: tf.LayersModel, description: string): MlpSpec {
-  const dense = (name: string, activation: DenseLayer['activation']): DenseLayer => {
-    const [k, b] = net.getLayer(name).getWeights();
-    // Copies: on the CPU backend dataSync() hands out the tensor's own storage.
-    return { kernel: Float32Array.from(k!.dataSync()), bias: Float32Array.from(b!.dataSync()), inputs: k!.shape[0]!, units: k!.shape[1]!, activation };
-  };
-  const hidden = net.layers.filter((l) => l.name.startsWith('hidden')).map((l) => dense(l.name, 'relu'));
-  return {
-    inputs: hidden[0]?.inputs ?? dense(CHANGE_HEAD, 'linear').inputs,
-    hidden,
-    heads: [{ name: CHANGE_HEAD, layer: dense(CHANGE_HEAD, 'linear') }, { name: RAIN_HEAD, layer: dense(RAIN_HEAD, 'sigmoid') }],
-    description,
-  };
 }
 
 function tensors(rows: Rows, normalise: (x: Float64Array) => Float32Array, scales: number[]) {
@@ -75,23 +48,15 @@ function tensors(rows: Rows, normalise: (x: Float64Array) => Float32Array, scale
   };
 }
 
-export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Promise<Trained> {
-  const hidden = o.hidden ?? [48, 48];
-  const seed = o.seed ?? 7;
-  const splitMs = o.toMs - (o.validationDays ?? 30) * 86_400_000;
-  const train = buildRows(series, o.fromMs, splitMs);
-  const val = buildRows(series, splitMs, o.toMs);
-  if (train.x.length < 500 || val.x.length < 50) throw new Error(`too few complete hours to train (${train.x.length} train, ${val.x.length} validation)`);
-  const stats = columnStats(train.x);
-  const scales = targetScales(train.change);
-  const normalise = (x: Float64Array) => Float32Array.from(x, (v, k) => (v - stats.mean[k]!) / stats.std[k]!);
+type Data = ReturnType<typeof tensors>;
+type EpochReport = { epoch: number; epochs: number; loss: number; valLoss: number; best: number };
 
+/** One member: trained until the validation loss has not improved for `patience` epochs; the best epoch's weights. */
+async function fitMember(T: Data, V: Data, hidden: number[], seed: number, o: TrainOptions, report: (e: EpochReport) => void) {
   const net = buildNet(FEATURES.length, hidden, seed);
   // Mean absolute error on the scaled changes: the score we are judged by (MAE), each output
   // weighted by its persistence error so no quantity drowns the others.
   net.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: ['meanAbsoluteError', 'binaryCrossentropy'] });
-  const T = tensors(train, normalise, scales);
-  const V = tensors(val, normalise, scales);
   const epochs = o.epochs ?? 80;
   const patience = o.patience ?? 10;
   let best = Infinity;
@@ -107,10 +72,36 @@ export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Pro
       bestWeights = net.getWeights().map((w) => w.clone());
       sinceBest = 0;
     } else sinceBest++;
-    o.onEpoch?.({ epoch, epochs, loss, valLoss, best });
+    report({ epoch, epochs, loss, valLoss, best });
   }
   if (bestWeights) net.setWeights(bestWeights);
+  return { net, best };
+}
+
+export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Promise<Trained> {
+  const hidden = o.hidden ?? [48, 48];
+  const seed = o.seed ?? 7;
+  const splitMs = o.toMs - (o.validationDays ?? 30) * 86_400_000;
+  const train = buildRows(series, o.fromMs, splitMs);
+  const val = buildRows(series, splitMs, o.toMs);
+  if (train.x.length < 500 || val.x.length < 50) throw new Error(`too few complete hours to train (${train.x.length} train, ${val.x.length} validation)`);
+  const stats = columnStats(train.x);
+  const scales = targetScales(train.change);
+  const normalise = (x: Float64Array) => Float32Array.from(x, (v, k) => (v - stats.mean[k]!) / stats.std[k]!);
+
+  const T = tensors(train, normalise, scales);
+  const V = tensors(val, normalise, scales);
+  const members: tf.LayersModel[] = [];
+  const bests: number[] = [];
+  const count = o.members ?? 3;
+  for (let m = 0; m < count; m++) {
+    const r = await fitMember(T, V, hidden, seed + 1000 * m, o, (e) => o.onEpoch?.({ ...e, member: m + 1, members: count }));
+    members.push(r.net);
+    bests.push(r.best);
+  }
   tf.dispose([T.x, ...T.y, V.x, ...V.y]);
+  const net = count === 1 ? members[0]! : mergeMembers(members, FEATURES.length, hidden);
+  if (count > 1) members.forEach((m) => m.dispose());
 
   const version = new Date().toISOString().slice(0, 10).replaceAll('-', '.');
   const spec = netToSpec(net, `bonin nowcast ${version}`);
@@ -128,10 +119,10 @@ export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Pro
       change: { tensor: CHANGE_HEAD, items: REGRESSION_OUTPUTS.map((r, k) => ({ quantity: r.quantity, unit: r.unit, horizon_h: r.horizon, scale: scales[k]! })) },
       rain: { tensor: RAIN_HEAD, hours: RAIN_HOURS },
     },
-    architecture: { hidden: hidden.map((units) => ({ units, activation: 'relu' })) },
+    architecture: { hidden: hidden.map((units) => ({ units: units * count, activation: 'relu' })), ensemble_members: count, member_hidden: hidden },
     training: {
       from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), early_stopping_from: new Date(splitMs).toISOString(),
-      rows: train.x.length, validation_rows: val.x.length, best_validation_loss: best, seed,
+      rows: train.x.length, validation_rows: val.x.length, member_best_validation_loss: bests, seed,
     },
     signature: null,
   };

@@ -29,7 +29,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
   const trained = await trainNowcast(series, {
     fromMs, toMs, epochs: o.epochs,
     onEpoch: (e) => {
-      const line = `training ${bar(e.epoch, e.epochs)} epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(4)}  val ${e.valLoss.toFixed(4)}  best ${e.best.toFixed(4)}  ${((Date.now() - t0) / 1000).toFixed(0)} s`;
+      const line = `training net ${e.member}/${e.members} ${bar(e.epoch, e.epochs)} epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(4)}  val ${e.valLoss.toFixed(4)}  best ${e.best.toFixed(4)}  ${((Date.now() - t0) / 1000).toFixed(0)} s`;
       process.stderr.write(tty ? `\r${line}` : `${line}\n`);
     },
   });
