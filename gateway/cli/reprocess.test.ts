@@ -42,7 +42,7 @@ describe('reprocessing with new limits', () => {
     const r = new Reprocessor(validateConfig(station));
     const was = { flag: 'bad' as const, reasons: ['range' as const] };
     expect(r.add({ ts: T0, sensor: 'wxt530', quantity: 'air_temperature', value: 30, qc: was }).qc).toEqual({ flag: 'good', reasons: [] });
-    expect(r.add({ ts: T0, sensor: 'wxt530', quantity: 'air_temperature', value: 38, qc: { flag: 'good', reasons: [] } }).qc).toEqual({ flag: 'suspect', reasons: ['range'] });
+    expect(r.add({ ts: T0, sensor: 'wxt530', quantity: 'air_temperature', value: 38, qc: { flag: 'good', reasons: [] } }).qc).toEqual({ flag: 'suspect', reasons: ['range', 'step'] }); // 8 °C from the reading before
     expect(r.add({ ts: T0, sensor: 'wxt530', quantity: 'relative_humidity', value: null, qc: { flag: 'missing', reasons: ['sensor_status'] } }).qc).toEqual({ flag: 'missing', reasons: ['sensor_status'] });
     const out = r.finish();
     expect(out.minutes).toHaveLength(1);

@@ -7,6 +7,7 @@ import type { PeriodAggregate } from '../aggregate/period.ts';
 import type { StationConfig } from '../config/schema.ts';
 import { qcSettings } from '../qc/minute.ts';
 import { checkRange, type ClimateLimits } from '../qc/range.ts';
+import { RawStepCheck } from '../qc/raw-step.ts';
 import type { StationMinute } from '../qc/redundancy.ts';
 import { sensorFamily } from '../sensors/index.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
@@ -35,6 +36,7 @@ export class Reprocessor {
   private readonly climate: ClimateLimits;
   private readonly sensors = new Map<string, readonly Quantity[]>();
   private last = -Infinity;
+  private readonly rawStep = new RawStepCheck();
 
   constructor(private readonly config: StationConfig) {
     this.climate = config.qc.climate_limits as ClimateLimits;
@@ -43,7 +45,7 @@ export class Reprocessor {
 
   /** Range-check one raw observation and keep it; returns it with its flags. */
   add(o: Observation): Observation {
-    const checked = checkRange({ ...o, qc: deviceQc(o.qc, o.value) }, this.climate);
+    const checked = this.rawStep.check(checkRange({ ...o, qc: deviceQc(o.qc, o.value) }, this.climate));
     if (!this.sensors.has(o.sensor)) this.sensors.set(o.sensor, []); // not in the station file: aggregated all the same
     this.raw.add([checked]);
     this.last = Math.max(this.last, o.ts);

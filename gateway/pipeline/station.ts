@@ -8,6 +8,7 @@ import type { SensorConfig, StationConfig } from '../config/schema.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import { checkRange, type ClimateLimits } from '../qc/range.ts';
 import { qcSettings } from '../qc/minute.ts';
+import { RawStepCheck } from '../qc/raw-step.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
 import { Uplink } from '../uplink/uplink.ts';
 import { StoreQuota } from '../store/quota.ts';
@@ -89,8 +90,9 @@ export class StationGateway extends EventEmitter {
     const driver = sensorFamily(config.type).create(config, { clock: this.clock, log: this.log });
     const health: SensorHealth = { id: config.id, state: 'connecting', lines: 0, observations: 0, rejections: 0, lastObservationAt: null };
     const climate = this.config.qc.climate_limits as ClimateLimits;
+    const rawStep = new RawStepCheck();
     driver.on('observations', (obs: Observation[]) => {
-      const checked = obs.map((o) => checkRange(o, climate));
+      const checked = obs.map((o) => rawStep.check(checkRange(o, climate)));
       this.raw.add(checked);
       health.observations += checked.length;
       health.lastObservationAt = this.clock.now();
