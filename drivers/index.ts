@@ -25,3 +25,5 @@ export { FirmataBoardDriver, type FirmataBoardOptions, type FirmataStats } from 
 export { probeFirmata, scanFirmata, PROBE_QUERIES as FIRMATA_PROBE_QUERIES, type FirmataProbeResult, type FirmataIdentity } from './firmata/probe.ts';
 export { compensate as bmp280Compensate, parseCalibration as parseBmp280Calibration, parseRawData as parseBmp280Data, type Bmp280Calibration } from './firmata/bmp280.ts';
 export { vaneDirection, VANE_POSITIONS, SPARKFUN_VANE, type VaneWiring } from './firmata/vane.ts';
+export { parseWxtNmeaLine, wxtTransducerBase, type WxtNmeaContext } from './vaisala-nmea/parse.ts';
+export { WxtNmeaDriver, WXT_XDR_QUERY, type WxtNmeaOptions } from './vaisala-nmea/driver.ts';

@@ -7,6 +7,7 @@ import { parseNmeaLine } from './nmea/parse.ts';
 import { parseWindsonicForRegistry } from './windsonic/parse.ts';
 import { parsePtbLine } from './ptb/parse.ts';
 import { parseRg15Line } from './rg15/parse.ts';
+import { parseWxtNmeaForRegistry } from './vaisala-nmea/parse.ts';
 
 export interface ParseContext { sensor: string; ts: number }
 export type LineParse = { observations: Observation[]; rejections: Rejection[] } | Rejection;
@@ -19,6 +20,7 @@ export const LINE_PARSERS: Record<string, LineParser> = {
   windsonic: parseWindsonicForRegistry,
   ptb: (line, ctx) => parsePtbLine(line, ctx),
   rg15: parseRg15Line,
+  'wxt-nmea': parseWxtNmeaForRegistry,
 };
 
 export function isRefusal(p: LineParse): p is Rejection {

@@ -39,9 +39,9 @@ export const STATION_WXT530_SETTINGS: Readonly<Wxt530Settings> = Object.freeze({
 });
 
 /** Protocol letters of aXU,M= or their names. */
-export type WxtModeOption = WxtMode | 'automatic' | 'automatic-crc' | 'polled' | 'polled-crc';
-const MODES: Record<WxtModeOption, WxtMode> = { A: 'A', a: 'a', P: 'P', p: 'p', automatic: 'A', 'automatic-crc': 'a', polled: 'P', 'polled-crc': 'p' };
-const MODE_NAMES: Record<WxtMode, string> = { A: 'automatic', a: 'automatic with CRC', P: 'polled', p: 'polled with CRC' };
+export type WxtModeOption = WxtMode | 'automatic' | 'automatic-crc' | 'polled' | 'polled-crc' | 'nmea' | 'nmea-query';
+const MODES: Record<WxtModeOption, WxtMode> = { A: 'A', a: 'a', P: 'P', p: 'p', automatic: 'A', 'automatic-crc': 'a', polled: 'P', 'polled-crc': 'p', N: 'N', Q: 'Q', nmea: 'N', 'nmea-query': 'Q' };
+const MODE_NAMES: Record<WxtMode, string> = { A: 'automatic', a: 'automatic with CRC', P: 'polled', p: 'polled with CRC', N: 'NMEA 0183 automatic (MWV/XDR)', Q: 'NMEA 0183 query ($--WIQ,XDR*2D)' };
 
 const wxt530: CatalogEntry = {
   kind: 'vaisala-wxt530',

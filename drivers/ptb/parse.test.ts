@@ -44,7 +44,10 @@ describe('parsePtbLine', () => {
 
   it('refuses what it cannot read, with the reason', () => {
     expect(parsePtbLine('', ctx)).toMatchObject({ reason: 'empty line' });
-    expect(parsePtbLine('hello world', ctx)).toMatchObject({ reason: expect.stringMatching(/no readable value/) });
+    expect(parsePtbLine('hello world', ctx)).toMatchObject({ reason: expect.stringMatching(/garbled token "hello"/) });
+    // Another family's line is not a barometer reading, even where it holds numbers.
+    expect(parsePtbLine('Acc  0.00 mm, EventAcc  0.00 mm, TotalAcc  1.11 mm, RInt  0.00 mmph', ctx)).toMatchObject({ reason: expect.stringMatching(/garbled token/) });
+    expect(parsePtbLine('0R2,Ta=23.6C,Ua=14.2P,Pa=1026.6H', ctx)).toMatchObject({ reason: expect.stringMatching(/garbled token/) });
     expect(parsePtbLine('P= 1013.0\x00 hPa', ctx)).toMatchObject({ reason: expect.stringMatching(/control/) });
     expect(parsePtbLine('P= 1013.02 hPa 5C', ctx)).toMatchObject({ reason: expect.stringMatching(/checksum mismatch/) });
   });

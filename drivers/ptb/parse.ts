@@ -162,7 +162,9 @@ export function parsePtbLine(line: string, ctx: { sensor: string; ts: number }, 
       fields.push({ label: lbl, deviceValue: dv, deviceUnit: unitConv ? unitTok! : '', quantity: known, value: dv === null || known === null ? null : Math.round(conv(dv) * 1e6) / 1e6 });
       continue;
     }
-    rejections.push(reject(tok, 'garbled token'));
+    // FORM output is short and regular: one token that fits nowhere means a torn, merged or
+    // foreign line (an RG-15's `Acc  0.00 mm,`), and then no number in it can be trusted.
+    return reject(line, `garbled token "${printableLine(tok)}"`);
   }
   if (label !== null) rejections.push(reject(label, `label ${label} without a value`));
   if (fields.length === 0) {

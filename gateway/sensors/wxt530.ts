@@ -1,6 +1,6 @@
 // Vaisala WXT530 in the station file (drivers/wxt530/README.md for the device side).
 import { z } from 'zod';
-import { createTransport, Wxt530Driver } from '../../drivers/index.ts';
+import { createTransport, Wxt530Driver, WxtNmeaDriver } from '../../drivers/index.ts';
 import { portUrl } from './port.ts';
 import { SENSOR_ID, type SensorFamily } from './types.ts';
 
@@ -10,7 +10,8 @@ const schema = z.object({
   port: portUrl,
   baud: z.number().int().positive().default(19200),
   address: z.string().regex(/^[0-9A-Za-z]$/, 'one character, the device address (aXU,A=)').default('0'),
-  mode: z.enum(['automatic', 'polled']).default('automatic'),
+  /** ASCII automatic/polled; nmea: NMEA 0183 automatic (aXU,M=N); nmea-query: the gateway sends $--WIQ,XDR*2D (aXU,M=Q) */
+  mode: z.enum(['automatic', 'polled', 'nmea', 'nmea-query']).default('automatic'),
   crc: z.boolean().default(false),
   poll_interval_s: z.number().positive().max(3600).default(5),
   /** no byte for this long ⇒ the port is closed and reopened (serial-node.md: missed disconnects) */
@@ -23,6 +24,9 @@ export const wxt530: SensorFamily<typeof schema> = {
   expected: ['wind_speed', 'wind_from_direction', 'wind_speed_of_gust', 'air_temperature', 'relative_humidity', 'air_pressure', 'precipitation_amount'],
   create(c, { clock, log }) {
     const transport = createTransport(c.port, { clock, baudRate: c.baud, idleTimeoutMs: c.idle_timeout_s * 1000, log });
+    if (c.mode === 'nmea' || c.mode === 'nmea-query') {
+      return new WxtNmeaDriver({ sensor: c.id, transport, clock, address: c.address, mode: c.mode === 'nmea' ? 'automatic' : 'query', pollIntervalMs: c.poll_interval_s * 1000 });
+    }
     return new Wxt530Driver({ sensor: c.id, transport, clock, address: c.address, mode: c.mode, crc: c.crc, pollIntervalMs: c.poll_interval_s * 1000 });
   },
 };

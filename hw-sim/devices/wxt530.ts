@@ -17,9 +17,10 @@ import {
   compositeFields, frame, ptuFields, rainFields, summariseWind, supervisorFields, textReply, windFields,
   type Field, type PtuValues, type RainValues, type SupervisorValues, type WindValues,
 } from './wxt530-format.ts';
+import { XDR_QUERY, xdrSentence } from './wxt530-nmea.ts';
 
-/** aXU,M=: A automatic, a automatic + CRC, P polled, p polled + CRC. */
-export type WxtMode = 'A' | 'a' | 'P' | 'p';
+/** aXU,M=: A automatic, a automatic + CRC, P polled, p polled + CRC, N NMEA automatic, Q NMEA query. */
+export type WxtMode = 'A' | 'a' | 'P' | 'p' | 'N' | 'Q';
 /** Message numbers: 0 composite, 1 wind, 2 PTU, 3 rain, 5 supervisor. */
 export type WxtMessage = '0' | '1' | '2' | '3' | '5';
 
@@ -225,7 +226,8 @@ export class Wxt530Twin implements SimDevice {
       const i = Math.floor(this.rand() * fields.length);
       fields[i] = { ...fields[i]!, unit: '#' };
     }
-    let line = frame(this.address, msg, fields, crc);
+    // NMEA modes send the same fields as an XDR sentence (the composite one stands for all).
+    let line = this.mode === 'N' || this.mode === 'Q' ? xdrSentence(this.address, fields) : frame(this.address, msg, fields, crc);
     if (crc && this.rand() < rateOf(this.faults.badCrc)) line = corruptCrc(line);
     if (this.rand() < rateOf(this.faults.tornLines)) line = tear(line, this.rand);
     if (this.rand() < rateOf(this.faults.noise)) this.link?.write(garbage(this.rand));
@@ -244,7 +246,7 @@ export class Wxt530Twin implements SimDevice {
   /** (Re)arm the automatic messages for the current mode and settings. */
   private schedule(): void {
     this.cancelTimers();
-    if (!this.running || (this.mode !== 'A' && this.mode !== 'a')) return;
+    if (!this.running || (this.mode !== 'A' && this.mode !== 'a' && this.mode !== 'N')) return;
     const crc = this.mode === 'a';
     const s = this.settings;
     this.timers.push(this.clock.every(s.windIntervalS * 1000, () => this.sendData('1', crc)));
@@ -277,6 +279,10 @@ export class Wxt530Twin implements SimDevice {
   private command(cmd: string): void {
     const a = this.address;
     if (cmd === '?') return this.reply(`${a}\r\n`);
+    if (cmd === XDR_QUERY && (this.mode === 'N' || this.mode === 'Q')) {
+      for (const m of ['1', '2', '3', '5'] as const) this.sendData(m, false);
+      return;
+    }
     if (cmd[0] !== a) return; // another device's command on a shared bus
     const rest = cmd.slice(1);
     if (rest === '') return this.reply(`${a}\r\n`);
@@ -323,7 +329,7 @@ export class Wxt530Twin implements SimDevice {
     const pairs = fieldsText.slice(1).split(',').map((kv) => [kv[0]!, kv.slice(2)] as const);
     const seconds = (v: string) => (/^\d+$/.test(v) && +v >= 1 && +v <= 3600 ? +v : null);
     for (const [k, v] of pairs) {
-      if (kind === 'XU' && k === 'M' && /^[AaPp]$/.test(v)) this.mode = v as WxtMode;
+      if (kind === 'XU' && k === 'M' && /^[AaPpNQ]$/.test(v)) this.mode = v as WxtMode;
       else if (kind === 'XU' && k === 'A' && /^[0-9A-Za-z]$/.test(v)) this.address = v;
       else if (kind === 'WU' && k === 'I' && seconds(v)) s.windIntervalS = seconds(v)!;
       else if (kind === 'WU' && k === 'A' && seconds(v)) s.windAveragingS = seconds(v)!;
