@@ -32,9 +32,9 @@ describe('WindsonicDriver', () => {
     expect(driver.stats()).toMatchObject({ lines: 5, observations: 8, rejections: 0, ignored: 1, lastStatus: '62' });
   });
 
-  it('polled: ?Q at once on open and every interval, nothing while down, again at once on reconnect', async () => {
+  it('polled: ?Q! at once on open and every interval, nothing while down, again at once on reconnect', async () => {
     const { clock, transport } = await rig({ mode: 'polled', pollIntervalMs: 1000 });
-    expect(transport.written).toEqual(['?Q']);
+    expect(transport.written).toEqual(['?Q!']);
     clock.advance(3000);
     expect(transport.written).toHaveLength(4);
     transport.device.unplug();

@@ -16,7 +16,7 @@ export interface WindsonicOptions {
   clock: Clock;
   /** Unit identifier (node letter), default 'Q'; lines from other nodes are ignored. */
   node?: string;
-  /** 'continuous' (device sends on its own, default) or 'polled' (we send `?` then the node letter). */
+  /** 'continuous' (device sends on its own, default) or 'polled' (we send `?`, the node letter, `!`). Polled is point to point only. */
   mode?: 'continuous' | 'polled';
   /** Polled mode: clock ms between polls (default 1000). */
   pollIntervalMs?: number;
@@ -111,9 +111,17 @@ export class WindsonicDriver extends EventEmitter implements Driver {
     }
   }
 
-  /** `?` wakes a polled unit (harmless when already awake); the node letter asks for one line. */
+  /**
+   * The manual's sequence for every poll (1405-PS-0019 §9.3): `?` enables polling (in case
+   * the unit was power-cycled), the unit letter asks for one line, `!` disables polling again
+   * so stray bytes cannot trigger a reply.
+   */
+  get pollCommand(): string {
+    return `?${this.node}!`;
+  }
+
   private poll(): void {
-    this.transport.write(`?${this.node}`);
+    this.transport.write(this.pollCommand);
   }
 
   private stopPolling(): void {

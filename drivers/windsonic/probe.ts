@@ -1,6 +1,6 @@
 // Is there a Gill WindSonic on this transport? First listen (a continuous unit sends every
-// second); if it is silent, poll it the way a polled unit expects (`?` + node letter) and put
-// it back to sleep with `!`. Never `*` (configuration mode) or any setting: a probe during
+// second); if it is silent, ask a polled unit for its identifier (`?&`) and poll it the way
+// the manual says (`?`, letter, `!`). Never `*` (configuration mode) or any setting: a probe during
 // provisioning must leave a working sensor as it was. Only STX lines whose XOR checksum
 // verifies count, so NMEA, WXT and RG-15 lines are never claimed.
 import type { Clock } from '../../core/index.ts';
@@ -32,13 +32,15 @@ export async function probeWindsonic(transport: Transport, clock: Clock, timeout
   const framer = new LineFramer(128);
   const seen: Array<{ node: string; unit: string; status: string }> = [];
   const banner: string[] = [];
+  const identifiers: string[] = [];
   let wake: (() => void) | null = null;
   const onData = (chunk: Buffer) => {
     for (const line of framer.push(chunk).lines) {
       const r = parseWindsonicLine(line, { sensor: 'probe', ts: clock.now() });
       if (isWindsonicRefusal(r)) continue;
       if (r.kind === 'text') {
-        if (/windsonic|gill/i.test(r.text)) banner.push(r.text);
+        if (/^[A-Z]$/.test(r.text)) identifiers.push(r.text); // reply to `?&`
+        else if (/windsonic|gill/i.test(r.text)) banner.push(r.text);
       } else if (r.checksum) seen.push({ node: r.node, unit: r.unit, status: r.status.code });
     }
     wake?.();
@@ -71,10 +73,16 @@ export async function probeWindsonic(transport: Transport, clock: Clock, timeout
     await waitFor(clock.now() + (deadline - clock.now()) / 2);
     if (seen.length === 0 && transport.isOpen) {
       polled = true;
-      for (const node of nodes) {
+      // `?&` asks a polled unit for its identifier (one letter); then poll that letter the
+      // manual's way (`?`, letter, `!`), falling back to the given letters.
+      transport.write('?&');
+      const askedUntil = Math.min(deadline, clock.now() + (deadline - clock.now()) / 3);
+      while (identifiers.length === 0 && clock.now() < askedUntil) await waitFor(Math.min(askedUntil, clock.now() + 50));
+      transport.write('!');
+      for (const node of [...new Set([...identifiers, ...nodes])]) {
         transport.write(`?${node}`);
         await waitFor(Math.min(deadline, clock.now() + (deadline - clock.now()) / 2 + 1));
-        transport.write('!'); // back to sleep, as it was
+        transport.write('!'); // polling disabled again, as it was
         if (seen.length > 0) break;
       }
       // Give the `!` time to leave before the port closes: a close drops unsent bytes.

@@ -48,7 +48,7 @@ describe('WindsonicTwin', () => {
     }
   });
 
-  it('polled mode: ?Q gets one line, Q alone after ! gets nothing; heated units say 60', () => {
+  it('polled mode: ?Q gets one line, Q alone after ! gets nothing, ?& the unit letter; heated units say 60', () => {
     const { clock, link } = rig({ mode: 'polled', heated: true });
     link.clear();
     clock.advance(5000);
@@ -61,6 +61,9 @@ describe('WindsonicTwin', () => {
     expect(data(link)).toHaveLength(2);
     link.send('?A'); // another node letter
     expect(data(link)).toHaveLength(2);
+    link.clear();
+    link.send('?&!'); // unit identifier query
+    expect(link.lines()).toEqual(['Q']);
   });
 
   it('configuration mode: * stops the data, Q CR resumes it; settings are echoed, not applied', () => {

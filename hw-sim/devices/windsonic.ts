@@ -1,7 +1,8 @@
 // A Gill WindSonic twin: measures the scenario's wind once a second (the factory output rate)
 // and speaks the polar format of protocols.md: `STX Q,229,002.74,M,00, ETX 16` CR LF. At
 // power-up it prints its banner (plain text) before the first data line. Continuous mode sends
-// by itself; polled mode answers `?`+node letter with one line and `!` ends the exchange. `*`
+// by itself; polled mode (manual §9.3) answers the unit letter with one line while polling is
+// enabled (`?` enables, `!` disables) and `?&` with its unit letter. `*`
 // enters configuration mode (no data) and `Q` CR leaves it. Link-agnostic (link.ts); every
 // timer comes from the injected Clock.
 import type { Clock, Timer } from '../../core/clock.ts';
@@ -173,6 +174,7 @@ export class WindsonicTwin implements SimDevice {
       } else if (this.mode === 'polled') {
         if (ch === '?') this.pollEnabled = true;
         else if (ch === '!') this.pollEnabled = false;
+        else if (ch === '&' && this.pollEnabled) this.reply(`${this.node}\r\n`); // unit identifier (framing not in the manual)
         else if (ch === this.node && this.pollEnabled) this.sendData();
       }
     }
