@@ -41,6 +41,17 @@ describe('parseNmeaSentence', () => {
     expect(r.observations.map((o) => [o.quantity, o.value, o.qc.flag])).toEqual([['wind_from_direction', null, 'missing'], ['wind_speed', null, 'missing']]);
   });
 
+  it('MWV with Gill status codes (WindSonic NMEA modes M15/M16) flags the values as the code says', () => {
+    const flags = (status: string) => ok(s(`IIMWV,120,R,002.10,M,${status}`)).observations.map((o) => o.qc);
+    expect(flags('00')).toEqual([{ flag: 'not_checked', reasons: [] }, { flag: 'not_checked', reasons: [] }]);
+    expect(flags('04')[0]).toEqual({ flag: 'bad', reasons: ['sensor_status'] });
+    expect(flags('51')[1]).toEqual({ flag: 'suspect', reasons: ['incomplete'] });
+    expect(flags('7E')[0]).toEqual({ flag: 'suspect', reasons: ['sensor_status'] });
+    const bare = parseNmeaSentence('$IIMWV,120,R,002.10,M,08', ctx);
+    expect(isNmeaRefusal(bare) ? null : bare.observations[0]!.qc).toEqual({ flag: 'suspect', reasons: ['sensor_status', 'incomplete'] });
+    expect(ok(s('IIMWV,120,R,002.10,M,X')).rejections[0]!.reason).toContain('status must be A, V or a Gill status code');
+  });
+
   it('MDA with only inHg uses it; both pressures prefer bar; knots only when m/s is blank', () => {
     const v = values(ok(s('WIMDA,29.9213,I,,B,,C,,C,,,,C,,T,,M,10.0,N,,M')));
     expect(Object.keys(v)).toEqual(['met:air_pressure', 'met:wind_speed']);

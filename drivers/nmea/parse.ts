@@ -38,7 +38,7 @@ const VOID: Qc = { flag: 'missing', reasons: ['sensor_status'] };
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const FRAME = /^\$([A-Z0-9]{2})([A-Z]{3}),([^$*]*)(\*.*)?$/;
 
-type Emit = (quantity: Quantity, value: number | null, sensor?: string) => void;
+type Emit = (quantity: Quantity, value: number | null, sensor?: string, qc?: Qc) => void;
 type Bad = (raw: string, reason: string) => void;
 interface Fields {
   f: string[];
@@ -77,8 +77,10 @@ export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | 
 
   const base = checksum ? NOT_CHECKED : NO_CHECKSUM;
   const observations: Observation[] = [];
-  const emit: Emit = (quantity, value, sensor = ctx.sensor) => {
-    const qc = value === null ? VOID : base;
+  const emit: Emit = (quantity, value, sensor = ctx.sensor, status?: Qc) => {
+    // The worse of the device's status and the missing checksum (both can apply).
+    let qc = value === null ? VOID : status ? { flag: status.flag, reasons: [...status.reasons] } : base;
+    if (value !== null && status && !checksum) qc = { flag: status.flag === 'bad' ? 'bad' : 'suspect', reasons: [...new Set([...status.reasons, ...NO_CHECKSUM.reasons])] };
     observations.push({ ts: ctx.ts, sensor, quantity, value: value === null ? null : round6(value), qc: { flag: qc.flag, reasons: [...qc.reasons] } });
   };
   const bad: Bad = (raw, reason) => rejections.push(reject(raw, `${type}: ${reason}`));
@@ -139,11 +141,26 @@ function mwv({ f, num }: Fields, emit: Emit, bad: Bad, offset: number): void {
     emit('wind_speed', null);
     return;
   }
-  if (status !== 'A') return bad(status, `status must be A or V, got "${status}"`);
+  let flagged = emit;
+  if (status !== 'A') {
+    // Gill units in NMEA mode "with Gill status codes" (WindSonic M15/M16) print their own
+    // two-digit status here instead of A/V (WindSonic manual 1405-PS-0019 §11.5).
+    const gill = /^[0-9A-F]{2}$/.test(status) ? GILL_STATUS[status] ?? SUSPECT : undefined;
+    if (!gill) return bad(status, `status must be A, V or a Gill status code, got "${status}"`);
+    if (gill !== NOT_CHECKED) flagged = (q, v, sensor) => emit(q, v, sensor, gill);
+  }
   const angle = num(0, 'wind angle');
-  if (typeof angle === 'number' && angleOk(angle, 360, bad, f[0]!)) emit('wind_from_direction', norm(ref === 'R' ? angle + offset : angle));
-  speed(f[2], f[3], num(2, 'wind speed'), emit, bad);
+  if (typeof angle === 'number' && angleOk(angle, 360, bad, f[0]!)) flagged('wind_from_direction', norm(ref === 'R' ? angle + offset : angle));
+  speed(f[2], f[3], num(2, 'wind speed'), flagged, bad);
 }
+
+const SUSPECT: Qc = { flag: 'suspect', reasons: ['sensor_status'] };
+const BAD: Qc = { flag: 'bad', reasons: ['sensor_status'] };
+/** Gill status codes and what they do to the values (as drivers/windsonic/parse.ts). */
+const GILL_STATUS: Record<string, Qc> = {
+  '00': NOT_CHECKED, '60': NOT_CHECKED, '62': NOT_CHECKED, '63': NOT_CHECKED, '65': NOT_CHECKED,
+  '01': BAD, '02': BAD, '04': BAD, '08': SUSPECT, '09': SUSPECT, '51': { flag: 'suspect', reasons: ['incomplete'] },
+};
 
 function speed(raw: string | undefined, unit: string | undefined, v: number | null | undefined, emit: Emit, bad: Bad, quantity: Quantity = 'wind_speed', sensor?: string): void {
   if (typeof v !== 'number') return;
