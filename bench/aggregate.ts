@@ -2,7 +2,7 @@
 // them — range QC of each reading, the raw store (a real file, WAL, synchronous=FULL), and at
 // each minute the closer: 1-min aggregate, minute QC against the stored past (step,
 // persistence, consistency), outbox commit, and the 10-min and hourly aggregates.
-// Readings: a WXT530 at its station settings — wind every second, PTU and rain every 10 s.
+// Raw QC is range + raw step. Readings: a WXT530 at its station settings — wind every second, PTU and rain every 10 s.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { ManualClock, type Observation, type Quantity } from '../core/index.ts';
 import { MinuteCloser } from '../gateway/pipeline/minutes.ts';
 import { qcSettings } from '../gateway/qc/minute.ts';
 import { checkRange } from '../gateway/qc/range.ts';
+import { RawStepCheck } from '../gateway/qc/raw-step.ts';
 import { openDatabase, Outbox, RawWriter } from '../gateway/store/index.ts';
 
 const CLIMATE = { air_temperature: [5, 37], relative_humidity: [20, 100], air_pressure: [905, 1040], wind_speed: [0, 50] } as const;
@@ -37,12 +38,13 @@ export function benchAggregate(hours = 3) {
       db, raw, outbox: new Outbox(db, 'bench'), clock, elevationM: 3, sensors: new Map([['wxt530', EXPECTED]]),
       qc: qcSettings({ climate: CLIMATE, elevationM: 3 }),
     });
+    const rawStep = new RawStepCheck();
     let readings = 0;
     let periods = 0;
     const start = process.hrtime.bigint();
     closer.start(); // the closer runs on the clock's timers, as in the daemon
     for (let s = 0; s < hours * 3600 + 5; s++) {
-      const checked = readingsAt(clock.now(), s).map((o) => checkRange(o, CLIMATE));
+      const checked = readingsAt(clock.now(), s).map((o) => rawStep.check(checkRange(o, CLIMATE)));
       raw.add(checked);
       readings += checked.length;
       clock.advance(1000);
@@ -54,7 +56,7 @@ export function benchAggregate(hours = 3) {
     db.close();
     return {
       aggregate_readings_per_s: Math.round(readings / seconds),
-      aggregate_detail: { readings, minutes, periods, seconds: Number(seconds.toFixed(3)), note: 'range QC + raw store (file, synchronous=FULL, batched) + minute closer (1-min, minute QC, outbox) + 10-min/hourly aggregates' },
+      aggregate_detail: { readings, minutes, periods, seconds: Number(seconds.toFixed(3)), note: 'range + raw step QC + raw store (file, synchronous=FULL, batched) + minute closer (1-min, minute QC, outbox) + 10-min/hourly aggregates' },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
