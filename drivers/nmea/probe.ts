@@ -83,9 +83,10 @@ export async function probeNmea(transport: Transport, clock: Clock, timeoutMs: n
 export const NMEA_BAUDS = [4800, 9600, 19200, 38400] as const;
 
 /** Try each baud rate on a port (device path or tcp:// URL) until NMEA is heard. */
-export async function probeNmeaPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number }): Promise<NmeaProbeResult> {
+export async function probeNmeaPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number; transportFor?: (baudRate: number) => Transport }): Promise<NmeaProbeResult> {
   for (const baudRate of opts.bauds ?? NMEA_BAUDS) {
-    const t = createTransport(url, { clock: opts.clock, baudRate });
+    // transportFor: a test's stand-in for opening the port at a rate (a PTY ignores rates).
+    const t = opts.transportFor?.(baudRate) ?? createTransport(url, { clock: opts.clock, baudRate });
     const r = await probeNmea(t, opts.clock, opts.timeoutMs ?? 3000);
     if (r.found) return { ...r, baudRate };
   }

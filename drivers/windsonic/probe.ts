@@ -102,9 +102,11 @@ export async function probeWindsonic(transport: Transport, clock: Clock, timeout
 /** WindSonic rates, the factory 9600 first (manual: 2400–38400 selectable). */
 export const WINDSONIC_BAUDS = [9600, 19200, 38400, 4800, 2400] as const;
 
-export async function probeWindsonicPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number }): Promise<WindsonicProbeResult> {
+export async function probeWindsonicPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number; transportFor?: (baudRate: number) => Transport }): Promise<WindsonicProbeResult> {
   for (const baudRate of opts.bauds ?? WINDSONIC_BAUDS) {
-    const r = await probeWindsonic(createTransport(url, { clock: opts.clock, baudRate }), opts.clock, opts.timeoutMs ?? 3000);
+    // transportFor: a test's stand-in for opening the port at a rate (a PTY ignores rates).
+    const t = opts.transportFor?.(baudRate) ?? createTransport(url, { clock: opts.clock, baudRate });
+    const r = await probeWindsonic(t, opts.clock, opts.timeoutMs ?? 3000);
     if (r.found) return { ...r, baudRate };
   }
   return { found: false, confidence: 0 };

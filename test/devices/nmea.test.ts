@@ -118,6 +118,21 @@ describe.skipIf(!hasSocat())('NMEA 0183 over a real PTY', () => {
     expect(Buffer.concat(heard).toString('latin1')).toBe('');
   });
 
+  it('probe: skips the rates where the line is garbage and reports the one that works', async () => {
+    const twin = new NmeaTwin({ clock: systemClock, scenario, intervals: { MWV: 0.2 } });
+    const exposure = await expose(twin, 'bonin-nmea-baud-');
+    // A PTY has no baud rate: the twin plays a 4800-baud device, garbling its lines whenever
+    // the probe has opened the port at another rate.
+    const r = await probeNmeaPort(exposure.path, {
+      clock: systemClock, bauds: [38400, 9600, 4800], timeoutMs: 1200,
+      transportFor: (baudRate) => {
+        twin.setFaults({ wrongBaud: baudRate !== 4800 });
+        return createTransport(exposure.path, { clock: systemClock, baudRate });
+      },
+    });
+    expect(r).toMatchObject({ found: true, baudRate: 4800 });
+  });
+
   it('probe: does not claim a WindSonic, a WXT530 or a silent port', async () => {
     const others: Array<SimDevice & { start(): void; stop(): void }> = [
       new WindsonicTwin({ clock: systemClock, scenario }),

@@ -149,6 +149,21 @@ describe.skipIf(!hasSocat())('Gill WindSonic over a real PTY', () => {
     }
   });
 
+  it('probe: skips the rates where the line is garbage and reports the one that works', async () => {
+    const twin = new WindsonicTwin({ clock: systemClock, scenario });
+    const exposure = await expose(twin, 'bonin-ws-baud-');
+    // A PTY has no baud rate: the twin plays a 9600-baud unit, garbling its lines whenever
+    // the probe has opened the port at another rate.
+    const r = await probeWindsonicPort(exposure.path, {
+      clock: systemClock, bauds: [19200, 9600], timeoutMs: 2500,
+      transportFor: (baudRate) => {
+        twin.setFaults({ wrongBaud: baudRate !== 9600 });
+        return createTransport(exposure.path, { clock: systemClock, baudRate });
+      },
+    });
+    expect(r).toMatchObject({ found: true, baudRate: 9600, identity: { mode: 'continuous' } });
+  });
+
   it('probe: does not claim an NMEA sensor, a WXT530 or a silent port', async () => {
     const others: Array<SimDevice & { start(): void; stop(): void }> = [
       new NmeaTwin({ clock: systemClock, scenario, intervals: { MWV: 0.5 } }),
