@@ -14,6 +14,7 @@ const results: Record<string, unknown> = {
   ...benchAggregate(),
   ...benchParse(),
   ...benchWire(),
+  ...(await (await import('./wire.ts')).benchDrain()),
   ...(await import('./nowcast.ts')).benchNowcast(),
   ...(await (await import('./firmata.ts')).benchFirmata()),
 };

@@ -74,4 +74,65 @@ export function benchWire(): Record<string, number> {
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(benchWire()));
+
+/**
+ * drain_utilization: a 72-hour backlog (4,320 minutes of the replay, one batch each) drains
+ * through the satellite-link simulator at 2,400 bit/s with 800 ms one way, to an embedded
+ * broker (aedes) and the reference receiver. Utilization = clock time the upstream direction
+ * was busy ÷ clock time from the uplink's start to an empty outbox (MQTT connect, acks and
+ * framing included: what the link carried, not only our payload).
+ */
+export async function benchDrain(hours = 72, speed = 25, inFlight = Number(process.env.DRAIN_WINDOW ?? 16)): Promise<Record<string, number>> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { createServer } = await import('node:net');
+  const { Aedes } = await import('aedes');
+  const { ScaledClock } = await import('../core/index.ts');
+  const { createLogger } = await import('../gateway/log.ts');
+  const { openDatabase, Outbox } = await import('../gateway/store/index.ts');
+  const { Uplink } = await import('../gateway/uplink/uplink.ts');
+  const { Receiver } = await import('../hw-sim/receiver/index.ts');
+  const { startSatelliteLink } = await import('../hw-sim/link/satellite-link.ts');
+
+  const dir = mkdtempSync(join(tmpdir(), 'bonin-drain-'));
+  const recs = replayMinutes(hours);
+  const last = recs[recs.length - 1]!.ts;
+  const clock = new ScaledClock({ speed, origin: last + 2 * 3_600_000 });
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const brokerPort = (server.address() as { port: number }).port;
+  const receiver = new Receiver({ broker: `mqtt://127.0.0.1:${brokerPort}`, dbPath: join(dir, 'receiver.db'), protocolVersion: 4, clock });
+  await receiver.start();
+  const link = await startSatelliteLink({ target: { host: '127.0.0.1', port: brokerPort }, clock, bitsPerSecond: 2400, latencyMs: 800 });
+  const outbox = new Outbox(openDatabase(join(dir, 'station.db')), STATION);
+  for (const r of recs) outbox.commitMinutes([r], r.ts + 62_000);
+  const uplink = new Uplink(outbox, {
+    station: STATION, broker: link.url, protocolVersion: 4, inFlight, resendAfterMs: 300_000, keepaliveS: 60,
+    clock, log: createLogger({ level: 'silent' }), encoding: 'compact', maxMessageRecords: 60,
+  });
+  const t0 = clock.now();
+  uplink.start();
+  const deadline = Date.now() + 120_000;
+  while (outbox.counts().outboxBatches > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  const drainMs = clock.now() - t0;
+  const left = outbox.counts().outboxBatches;
+  const received = receiver.store.counts().records;
+  await uplink.stop();
+  await receiver.stop();
+  await link.stop();
+  await new Promise<void>((r) => aedes.close(() => server.close(() => r())));
+  rmSync(dir, { recursive: true, force: true });
+  if (left) throw new Error(`drain bench: ${left} batches still in the outbox after 120 s`);
+  return {
+    drain_utilization: Math.round((link.stats.upBusyMs / drainMs) * 1000) / 1000,
+    drain_seconds: Math.round(drainMs / 1000),
+    drain_records: received,
+    drain_link_bytes_up: link.stats.up,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  void benchDrain(72, Number(process.env.DRAIN_SPEED ?? 25)).then((d) => console.log(JSON.stringify({ ...benchWire(), ...d })));
+}

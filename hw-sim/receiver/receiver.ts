@@ -91,7 +91,8 @@ export class Receiver extends EventEmitter {
       return;
     }
     const now = this.clock.now();
-    const outcomes = batches.map((b) => this.store.store(b, now));
+    // One transaction (one fsync) for the whole message: a compact message carries an hour.
+    const outcomes = this.store.db.transaction(() => batches.map((b) => this.store.store(b, now)))();
     // One ack for the whole message, after the commits.
     const ack = { v: WIRE_VERSION, station, seqs: batches.map((b) => b.seq), ts: Math.round(now) };
     this.client?.publish(topics(station).ack, JSON.stringify(ack), { qos: 1 });
