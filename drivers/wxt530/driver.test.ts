@@ -1,7 +1,7 @@
 // Wxt530Driver over a real socat PTY and the real serial transport: the far end plays the
 // sensor with the real frames of protocols.md.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, systemClock, type Observation, type Rejection } from '../../core/index.ts';
+import { ManualClock, systemClock, vaisalaCrc, type Observation, type Rejection } from '../../core/index.ts';
 import { createTransport } from '../transport/index.ts';
 import { MemoryTransport } from '../transport/memory.ts';
 import { FarEnd } from '../transport/testing/far-end.ts';
@@ -78,13 +78,13 @@ describe('Wxt530Driver over a PTY', () => {
     await waitUntil(() => far.received.length >= n + 10, 2000, 'two more polls');
   });
 
-  it('polled with CRC sends 0r0 and verifies the reply', async () => {
+  it('polled with CRC sends 0r0 with its own CRC (0r0 + CRC, as the device requires) and verifies the reply', async () => {
     driver = new Wxt530Driver({ sensor: 'wxt', transport: createTransport(pair.a, { clock: systemClock }), clock: systemClock, mode: 'polled', crc: true, pollIntervalMs: 300 });
     const got = record(driver);
     driver.start();
     await waitUntil(() => got.states.includes('open'), 3000, 'open');
     await far.open();
-    await waitUntil(() => far.received.includes('0r0\r\n'), 3000, 'a CRC poll');
+    await waitUntil(() => far.received.includes(`0r0${vaisalaCrc('0r0')}\r\n`), 3000, 'a CRC poll');
     await far.write('0r2,Ta=22.7C,Ua=55.5P,Pa=1004.7H@Fm\r\n0r2,Ta=22.7C,Ua=55.5P,Pa=1004.7H@Fn\r\n');
     await waitUntil(() => got.obs.length === 3 && got.rej.length === 1, 3000, 'one rejected, one parsed');
     expect(got.rej[0]!.reason).toMatch(/CRC mismatch/);
@@ -205,5 +205,19 @@ describe('Wxt530Driver (in-process transport, manual clock)', () => {
     tr.device.send('3.6C\r\n');
     expect((await p)[0]!.ts).toBe(Date.UTC(2026, 6, 1) + 700);
     await d.stop();
+  });
+});
+
+describe('Wxt530Driver polled aR messages', () => {
+  it('asks each configured message in order at every poll; CRC polls carry their CRC', async () => {
+    const clock = new ManualClock();
+    const tr = new MemoryTransport();
+    const d = new Wxt530Driver({ sensor: 'wxt', transport: tr, clock, mode: 'polled', pollIntervalMs: 5000, pollMessages: ['1', '2', '3', '5'] });
+    d.start();
+    await Promise.resolve();
+    expect(tr.written).toEqual(['0R1\r\n0R2\r\n0R3\r\n0R5\r\n']);
+    await d.stop();
+    const crc = new Wxt530Driver({ sensor: 'wxt', transport: new MemoryTransport(), clock, mode: 'polled', crc: true, pollMessages: ['2'] });
+    expect(crc.pollCommand).toBe('0r2Gje\r\n'); // the CRC the twin's test uses for 0r2 (protocols.md algorithm)
   });
 });

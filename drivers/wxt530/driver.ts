@@ -2,7 +2,7 @@
 // pure parser, polls in polled mode, and reports state. No QC, no storage (architecture.md).
 import type { Driver, DriverState, DriverStats } from '../driver.ts';
 import { EventEmitter } from 'node:events';
-import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
+import { vaisalaCrc, type Clock, type Observation, type Rejection, type Timer } from '../../core/index.ts';
 import { LineFramer } from '../framing/lines.ts';
 import type { Transport } from '../transport/types.ts';
 import { isRejection, parseWxtMessage, printable, type WxtParsed } from './parse.ts';
@@ -20,6 +20,11 @@ export interface Wxt530Options {
   pollIntervalMs?: number;
   /** Polled mode: ask for the CRC variant (`ar0`) so every reply is verified. */
   crc?: boolean;
+  /**
+   * Polled mode: the messages asked at each poll, in order (default ['0'], the composite).
+   * ['1', '2', '3', '5'] when the composite selection is not configured on the device.
+   */
+  pollMessages?: ReadonlyArray<'0' | '1' | '2' | '3' | '5'>;
   /** Longest line kept (default 512); longer runs are dropped and reported. */
   maxLineLength?: number;
 }
@@ -44,6 +49,7 @@ export class Wxt530Driver extends EventEmitter implements Driver {
   private readonly clock: Clock;
   private readonly pollIntervalMs: number;
   private readonly crc: boolean;
+  private readonly pollMessages: Array<'0' | '1' | '2' | '3' | '5'>;
   private readonly framer: LineFramer;
   private pollTimer: Timer | null = null;
   private running = false;
@@ -66,6 +72,7 @@ export class Wxt530Driver extends EventEmitter implements Driver {
     this.pollIntervalMs = opts.pollIntervalMs ?? 5000;
     if (!(this.pollIntervalMs >= 100)) throw new RangeError(`pollIntervalMs must be >= 100, got ${opts.pollIntervalMs}`);
     this.crc = opts.crc ?? false;
+    this.pollMessages = opts.pollMessages?.length ? [...opts.pollMessages] : ['0'];
     this.framer = new LineFramer(opts.maxLineLength ?? 512);
   }
 
@@ -99,9 +106,12 @@ export class Wxt530Driver extends EventEmitter implements Driver {
     return { ...this.counters };
   }
 
-  /** The poll command for this address and CRC choice, e.g. `0R0\r\n`, `0r0\r\n`. */
+  /**
+   * The poll for this address, CRC choice and messages: `0R0\r\n`, `0R1\r\n0R2\r\n`; a CRC poll
+   * carries its own CRC (`0r0` + CRC), or the WXT answers `Use chksum …` instead of data.
+   */
   get pollCommand(): string {
-    return `${this.address}${this.crc ? 'r' : 'R'}0\r\n`;
+    return this.pollMessages.map((m) => (this.crc ? `${this.address}r${m}${vaisalaCrc(`${this.address}r${m}`)}\r\n` : `${this.address}R${m}\r\n`)).join('');
   }
 
   private onOpen(): void {

@@ -13,6 +13,8 @@ const schema = z.object({
   /** ASCII automatic/polled; nmea: NMEA 0183 automatic (aXU,M=N); nmea-query: the gateway sends $--WIQ,XDR*2D (aXU,M=Q) */
   mode: z.enum(['automatic', 'polled', 'nmea', 'nmea-query']).default('automatic'),
   crc: z.boolean().default(false),
+  /** polled mode: aR messages asked each poll (0 composite; 1 wind, 2 PTU, 3 rain, 5 supervisor) */
+  poll_messages: z.array(z.enum(['0', '1', '2', '3', '5'])).min(1).default(['0']),
   poll_interval_s: z.number().positive().max(3600).default(5),
   /** no byte for this long ⇒ the port is closed and reopened (serial-node.md: missed disconnects) */
   idle_timeout_s: z.number().positive().default(30),
@@ -27,6 +29,6 @@ export const wxt530: SensorFamily<typeof schema> = {
     if (c.mode === 'nmea' || c.mode === 'nmea-query') {
       return new WxtNmeaDriver({ sensor: c.id, transport, clock, address: c.address, mode: c.mode === 'nmea' ? 'automatic' : 'query', pollIntervalMs: c.poll_interval_s * 1000 });
     }
-    return new Wxt530Driver({ sensor: c.id, transport, clock, address: c.address, mode: c.mode, crc: c.crc, pollIntervalMs: c.poll_interval_s * 1000 });
+    return new Wxt530Driver({ sensor: c.id, transport, clock, address: c.address, mode: c.mode, crc: c.crc, pollIntervalMs: c.poll_interval_s * 1000, pollMessages: c.poll_messages });
   },
 };
