@@ -7,7 +7,7 @@ import type { Clock, MinuteRecord, Quantity, Timer } from '../../core/index.ts';
 import { aggregateMinute, MINUTE_MS } from '../aggregate/minute.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
 import { qcMinute, qcSettings, type QcSettings } from '../qc/minute.ts';
-import { crossCheck, type RedundancyRules } from '../qc/redundancy.ts';
+import { crossCheck, type RedundancyRules, type StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
 import { AggregateStore } from './aggregates-periods.ts';
 import type { Outbox } from '../store/outbox.ts';
@@ -111,7 +111,7 @@ export class MinuteCloser {
     const byMinute = new Map<number, MinuteRecord[]>();
     for (const r of records) byMinute.set(r.ts, [...(byMinute.get(r.ts) ?? []), r]);
     const out: MinuteRecord[] = [];
-    const station = [];
+    const station: StationMinute[] = [];
     for (const group of byMinute.values()) {
       const c = crossCheck(group, rules);
       out.push(...c.records);
