@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Observation, type Rejection } from '../../core/index.ts';
 import { createTransport, PtbDriver, probePtb } from '../../drivers/index.ts';
 import { waitUntil } from '../../drivers/transport/testing/wait.ts';
-import { exposePty, hasSocat, PtbTwin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
+import { exposePty, hasSocat, NmeaTwin, PtbTwin, WindsonicTwin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
 import { Rg15Twin } from '../../hw-sim/devices/rg15.ts';
 import { constantScenario } from '../../hw-sim/devices/testing.ts';
 
@@ -142,5 +142,10 @@ describe.skipIf(!hasSocat())('probePtb over a real PTY', () => {
     expect(await probePtb(await exposeTwin(wxt), systemClock, 2500)).toMatchObject({ found: false, confidence: 0 });
     const rg = new Rg15Twin({ clock: systemClock, scenario });
     expect(await probePtb(await exposeTwin(rg), systemClock, 2500)).toMatchObject({ found: false, confidence: 0 });
+  }, 15_000);
+
+  it('does not claim an NMEA weather sensor (MDA/XDR carry pressure) nor a WindSonic', async () => {
+    expect(await probePtb(await exposeTwin(new NmeaTwin({ clock: systemClock, scenario })), systemClock, 2500)).toMatchObject({ found: false, confidence: 0 });
+    expect(await probePtb(await exposeTwin(new WindsonicTwin({ clock: systemClock, scenario })), systemClock, 2500)).toMatchObject({ found: false, confidence: 0 });
   }, 15_000);
 });

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScaledClock, systemClock, type Clock, type Observation, type Rejection } from '../../core/index.ts';
 import { createTransport, probeRg15, Rg15Driver, type Rg15DeviceEvent } from '../../drivers/index.ts';
 import { waitUntil } from '../../drivers/transport/testing/wait.ts';
-import { exposePty, hasSocat, PtbTwin, Rg15Twin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
+import { exposePty, hasSocat, NmeaTwin, PtbTwin, Rg15Twin, WindsonicTwin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
 import { constantScenario } from '../../hw-sim/devices/testing.ts';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -163,9 +163,11 @@ describe.skipIf(!hasSocat())('probeRg15 over a real PTY', () => {
     expect(twin.mode).toBe('polling');
   });
 
-  it('does not claim a WXT530 or a PTB210', async () => {
+  it('does not claim a WXT530, a PTB210, an NMEA sensor or a WindSonic', async () => {
     const scenario = rainFrom(systemClock.now());
     expect(await probeRg15(await expose(new Wxt530Twin({ clock: systemClock, scenario, settings: { windIntervalS: 1 } })), systemClock, 2000)).toMatchObject({ found: false, confidence: 0 });
     expect(await probeRg15(await expose(new PtbTwin({ clock: systemClock, scenario, model: 'PTB210' })), systemClock, 2000)).toMatchObject({ found: false, confidence: 0 });
-  }, 15_000);
+    expect(await probeRg15(await expose(new NmeaTwin({ clock: systemClock, scenario })), systemClock, 2000)).toMatchObject({ found: false, confidence: 0 });
+    expect(await probeRg15(await expose(new WindsonicTwin({ clock: systemClock, scenario })), systemClock, 2000)).toMatchObject({ found: false, confidence: 0 });
+  }, 20_000);
 });
