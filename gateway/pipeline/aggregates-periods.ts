@@ -2,9 +2,10 @@
 // records, the raw wind samples, the pressure 1.5 h and 3 h ago) and keeps the result in the
 // `aggregates` table. Aggregates are built from the store, like minutes, so a restarted
 // gateway builds them from what the killed one stored.
-import type { MinuteRecord, MinuteValue, Observation } from '../../core/index.ts';
+import { qc, type MinuteRecord, type MinuteValue, type Observation } from '../../core/index.ts';
 import { aggregatePeriod, PERIODS, type PeriodAggregate, type PeriodName } from '../aggregate/period.ts';
-import { usableValue } from '../qc/flags.ts';
+import { flagValue, usableValue } from '../qc/flags.ts';
+import { HOURLY_STEP_LIMITS } from '../qc/step.ts';
 import type { StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
 import { rowToObservation } from '../store/raw.ts';
@@ -47,6 +48,18 @@ export class AggregateStore {
     return rows.map((r) => JSON.parse(r.record) as PeriodAggregate);
   }
 
+  /** [305] hourly step: each hourly mean against the previous hour's, `suspect` only. */
+  private hourlyStep(agg: PeriodAggregate): void {
+    const row = this.db.prepare("SELECT record FROM aggregates WHERE period = '1h' AND sensor = ? AND ts = ?").get(agg.sensor, agg.ts - 3_600_000) as { record: string } | undefined;
+    if (!row) return;
+    const prev = JSON.parse(row.record) as PeriodAggregate;
+    for (const [q, limit] of Object.entries(HOURLY_STEP_LIMITS) as Array<[keyof PeriodAggregate['values'], number]>) {
+      const a = agg.values[q];
+      const b = prev.values[q];
+      if (usableValue(a) && usableValue(b) && Math.abs(a.v - b.v) > limit) agg.values[q] = flagValue(a, qc('suspect', 'step'));
+    }
+  }
+
   /**
    * Build and store every period of the sensor that ends with the minute starting at
    * `minute` (10-min at :x0, hourly at :00 UTC). Returns what it stored.
@@ -64,6 +77,7 @@ export class AggregateStore {
         wind: this.wind(sensor, start, end),
         pressure: name === '1h' ? { p0: this.pressureAt(sensor, end), p15: this.pressureAt(sensor, end - 90 * MINUTE_MS), p3: this.pressureAt(sensor, end - 180 * MINUTE_MS) } : undefined,
       });
+      if (name === '1h') this.hourlyStep(agg);
       this.save(name, sensor, start, agg);
       out.push(agg);
     }

@@ -75,6 +75,17 @@ describe('minute closer with QC and period aggregates', () => {
     expect(r.periods.find((p) => p.period === '1h')!.values.precipitation_amount).toMatchObject({ f: 'suspect', r: ['incomplete'] });
   });
 
+  it('hourly step ([305], 4 °C an hour): a warm front of 6 °C in 10 minutes makes the second hour suspect, no minute step', () => {
+    const r = rig();
+    const front = (t: number) => 24 + Math.min(6, Math.max(0, (t - T0 - 3_600_000) / 100_000)) + 0.3 * Math.sin(t / 600_000);
+    runFor(r, 2 * 3600 + 5, front, () => 0);
+    const hours = r.periods.filter((p) => p.period === '1h');
+    expect(hours[0]!.values.air_temperature!.f).toBe('good');
+    expect(hours[1]!.values.air_temperature).toMatchObject({ f: 'suspect', r: ['step'] });
+    const recs = r.db.prepare('SELECT record FROM minute_records ORDER BY ts').all().map((x) => JSON.parse((x as { record: string }).record));
+    expect(recs.filter((x) => x.values.air_temperature.r?.includes('step'))).toEqual([]);
+  });
+
   it('a restarted closer (same database) keeps the history: persistence still fires after the restart', () => {
     const a = rig();
     runFor(a, 40 * 60, () => 24.3, () => 0);

@@ -32,3 +32,14 @@ export function stepVerdict(quantity: Quantity, current: number, previous: numbe
   if (d > lim.suspect) return qc('suspect', 'step');
   return qc('good');
 }
+
+/**
+ * [305] hourly limits (changes over 1 h): used on hourly aggregates against the previous hour,
+ * `suspect` only, and by the real-data sanity run (flag-rates.ts) with its 2…12-h columns.
+ */
+export const HOURLY_STEP_LIMITS: Partial<Record<Quantity, number>> = {
+  air_temperature: 4,
+  dew_point_temperature: 4,
+  air_pressure: 3,
+  air_pressure_at_mean_sea_level: 3,
+};
