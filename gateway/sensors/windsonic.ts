@@ -22,7 +22,9 @@ export const windsonic: SensorFamily<typeof schema> = {
   schema,
   expected: ['wind_speed', 'wind_from_direction'],
   create(c, { clock, log }) {
-    const transport = createTransport(c.port, { clock, baudRate: c.baud, idleTimeoutMs: c.idle_timeout_s * 1000, log });
+    // A polled unit is silent between polls: never call it dead before three polls went unanswered.
+    const idleS = c.mode === 'polled' ? Math.max(c.idle_timeout_s, 3 * c.poll_interval_s) : c.idle_timeout_s;
+    const transport = createTransport(c.port, { clock, baudRate: c.baud, idleTimeoutMs: idleS * 1000, log });
     return new WindsonicDriver({ sensor: c.id, transport, clock, node: c.node, mode: c.mode, pollIntervalMs: c.poll_interval_s * 1000 });
   },
 };

@@ -110,6 +110,21 @@ describe('NmeaTwin', () => {
     expect(link.lines().map((l) => l.split(',')[1])).toEqual(['21.0', '21.0', '21.0', '24.0']);
   });
 
+  it('every MWV speed unit round-trips within half its printed step', () => {
+    for (const [unit, step] of [['M', 0.1], ['K', 0.1 / 3.6], ['N', 0.1 * 0.514444], ['S', 0.1 * 0.44704]] as const) {
+      const clock = new ManualClock(T0);
+      const scenario = tradeWindDay({ start: T0 });
+      const twin = new NmeaTwin({ clock, scenario, speedUnit: unit });
+      for (let i = 0; i < 60; i++) {
+        clock.advance(1000);
+        const r = parseNmeaSentence(twin.render('MWV'), { sensor: 's', ts: clock.now() });
+        if (isNmeaRefusal(r)) throw new Error(r.reason);
+        const speed = r.observations.find((o) => o.quantity === 'wind_speed')!.value!;
+        expect(Math.abs(speed - scenario.at(clock.now()).wind_speed), unit).toBeLessThanOrEqual(step / 2 + 1e-6);
+      }
+    }
+  });
+
   it('round trip: truth → twin bytes → driver gives the truth within the printed resolution', async () => {
     const clock = new ManualClock(T0);
     const scenario = tradeWindDay({ start: T0 });
