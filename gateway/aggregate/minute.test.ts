@@ -70,6 +70,14 @@ describe('one-minute gust and availability', () => {
     const enough = agg(Array.from({ length: 40 }, (_, i) => o('air_temperature', 20, T0 + i * 1000)));
     expect(enough.values.air_temperature).toEqual({ v: 20, f: 'good', n: 40 });
   });
+  it('an interior gap counts (10 s of 1 Hz, 40 s silent, 10 s again: missing+incomplete)', () => {
+    const r = agg([...Array.from({ length: 10 }, (_, i) => o('wind_speed', 5, T0 + i * 1000)), ...Array.from({ length: 10 }, (_, i) => o('wind_speed', 5, T0 + 50_000 + i * 1000))]);
+    expect(r.values.wind_speed).toMatchObject({ f: 'missing', r: ['incomplete'] });
+  });
+  it('irregular spacing (bursts) says nothing about what is expected: no flag from it', () => {
+    const bursty = Array.from({ length: 30 }, (_, i) => o('wind_speed', 5, T0 + Math.floor(i / 2) * 4000 + (i % 2) * 150));
+    expect(agg(bursty).values.wind_speed!.f).toBe('good');
+  });
   it('an incomplete temperature does not make a dew point', () => {
     const r = agg([...Array.from({ length: 10 }, (_, i) => o('air_temperature', 20, T0 + i * 1000)), o('relative_humidity', 80, T0)]);
     expect(r.values.dew_point_temperature).toBeUndefined();

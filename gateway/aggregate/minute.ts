@@ -61,14 +61,18 @@ const max = (xs: number[]) => Math.max(...xs);
 
 /**
  * Samples the minute should hold, from the median spacing of the ones it has (1 Hz → 60,
- * 10-s PTU → 6). Unknown (null) with fewer than 2 samples; qc/minute.ts then compares with
- * the sensor's usual count instead.
+ * 10-s PTU → 6). Unknown (null) with fewer than 3 samples, or when the spacing is irregular
+ * (interquartile range over 20 % of the median: lines arriving in bursts through a serial
+ * server, or a loaded host under a fast simulated clock), where the median would say nothing;
+ * qc/minute.ts then compares with the sensor's usual count instead.
  */
 function expectedSamples(samples: Observation[]): number | null {
   const ts = [...new Set(samples.map((o) => o.ts))].sort((a, b) => a - b);
-  if (ts.length < 2) return null;
+  if (ts.length < 3) return null;
   const dts = ts.slice(1).map((t, i) => t - ts[i]!).sort((a, b) => a - b);
-  const dt = dts[Math.floor(dts.length / 2)]!;
+  const at = (f: number) => dts[Math.floor((dts.length - 1) * f)]!;
+  const dt = at(0.5);
+  if (at(0.75) - at(0.25) > 0.2 * dt) return null;
   return Math.min(MINUTE_MS / dt, Number.MAX_SAFE_INTEGER);
 }
 
