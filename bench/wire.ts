@@ -130,6 +130,7 @@ export async function benchDrain(hours = 72, speed = 25, inFlight = Number(proce
     drain_seconds: Math.round(drainMs / 1000),
     drain_records: received,
     drain_link_bytes_up: link.stats.up,
+    drain_link_bytes_down: link.stats.down,
   };
 }
 

@@ -57,6 +57,8 @@ export const ackSchema = z.object({
   station: z.string().min(1),
   /** the batch sequences stored (or already held) by the central system */
   seqs: z.array(z.number().int().positive()),
+  /** the same as inclusive [first, last] ranges: an hour of batches in a few bytes (the downlink is paid too) */
+  ranges: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])).max(1000).optional(),
   /** the receiver's clock when it acked, UTC ms */
   ts: z.number().int(),
 });
@@ -132,6 +134,13 @@ export function decodeBatch(payload: Buffer | string): Decoded<ObsBatch> {
   const rawRecords = (json as { records: MinuteRecord[] }).records;
   if (batchChecksum(b.station, b.seq, rawRecords) !== b.sha256) return { ok: false, error: `checksum mismatch for ${b.station} seq ${b.seq}` };
   return { ok: true, value: b };
+}
+
+/** Every seq an ack names, from `seqs` and `ranges` (a range longer than 100,000 is refused as corrupt). */
+export function ackedSeqs(ack: Ack): number[] {
+  const out = [...ack.seqs];
+  for (const [a, b] of ack.ranges ?? []) if (b >= a && b - a < 100_000) for (let s = a; s <= b; s++) out.push(s);
+  return out;
 }
 
 export function decodeAck(payload: Buffer | string): Decoded<Ack> {

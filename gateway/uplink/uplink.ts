@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
-  decodeAck, decodeBatch, encodeCompact, makeBatch, resendCmdSchema, toRanges, topics, WIRE_VERSION,
+  ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, resendCmdSchema, toRanges, topics, WIRE_VERSION,
   type BatchPart, type Clock, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import type { BacklogOrder, DueRow, Outbox } from '../store/outbox.ts';
@@ -265,8 +265,9 @@ export class Uplink extends EventEmitter {
       return;
     }
     // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
-    const done = this.outbox.acknowledge(ack.value.seqs);
-    for (const s of ack.value.seqs) this.inFlight.delete(s);
+    const seqs = ackedSeqs(ack.value);
+    const done = this.outbox.acknowledge(seqs);
+    for (const s of seqs) this.inFlight.delete(s);
     this.lastAckAt = this.opts.clock.now();
     if (done.batches) this.emit('acked', done);
     this.pump();

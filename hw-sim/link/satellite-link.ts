@@ -25,8 +25,9 @@ export interface LinkStats {
   /** bytes carried station → broker and broker → station */
   up: number;
   down: number;
-  /** clock ms the upstream direction spent sending */
+  /** clock ms each direction spent sending */
   upBusyMs: number;
+  downBusyMs: number;
   connections: number;
   refused: number;
   cuts: number;
@@ -60,7 +61,7 @@ class Pipe {
 }
 
 export class SatelliteLink {
-  readonly stats: LinkStats = { up: 0, down: 0, upBusyMs: 0, connections: 0, refused: 0, cuts: 0 };
+  readonly stats: LinkStats = { up: 0, down: 0, upBusyMs: 0, downBusyMs: 0, connections: 0, refused: 0, cuts: 0 };
   private server: Server | null = null;
   private readonly live = new Set<{ a: Socket; b: Socket; pipes: Pipe[] }>();
   private forcedDown = false;
@@ -108,7 +109,7 @@ export class SatelliteLink {
     this.stats.connections++;
     const b = createConnection(this.opts.target);
     const up = new Pipe(this, b, (n, ms) => { this.stats.up += n; this.stats.upBusyMs += ms; });
-    const down = new Pipe(this, a, (n) => { this.stats.down += n; });
+    const down = new Pipe(this, a, (n, ms) => { this.stats.down += n; this.stats.downBusyMs += ms; });
     const conn = { a, b, pipes: [up, down] };
     this.live.add(conn);
     a.on('data', (d) => up.push(d));

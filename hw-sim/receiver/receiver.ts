@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
-  ANY_STATION, decodeBatch, decodeCompact, isCompact, resendReplySchema, systemClock, topics, WIRE_VERSION,
+  ANY_STATION, decodeBatch, decodeCompact, isCompact, resendReplySchema, systemClock, toRanges, topics, WIRE_VERSION,
   type Clock, type Decoded, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
@@ -94,7 +94,11 @@ export class Receiver extends EventEmitter {
     // One transaction (one fsync) for the whole message: a compact message carries an hour.
     const outcomes = this.store.db.transaction(() => batches.map((b) => this.store.store(b, now)))();
     // One ack for the whole message, after the commits.
-    const ack = { v: WIRE_VERSION, station, seqs: batches.map((b) => b.seq), ts: Math.round(now) };
+    // A compact message is acked by seq ranges (an hour of batches is one range); a JSON batch by its seq.
+    const seqs = batches.map((b) => b.seq);
+    const ack = isCompact(payload)
+      ? { v: WIRE_VERSION, station, seqs: [], ranges: toRanges(seqs), ts: Math.round(now) }
+      : { v: WIRE_VERSION, station, seqs, ts: Math.round(now) };
     this.client?.publish(topics(station).ack, JSON.stringify(ack), { qos: 1 });
     batches.forEach((b, i) => this.emit(outcomes[i]!, b));
   }
