@@ -62,7 +62,13 @@ export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | 
   if (text.trim() === '') return reject(line, 'empty line');
   if (dollar === -1) return reject(line, 'not an NMEA sentence (no $)');
   if (text.length > MAX_SENTENCE) return reject(line, `sentence longer than ${MAX_SENTENCE} characters`);
-  if (text.indexOf('$', 1) !== -1) return reject(line, 'two sentences merged (a second $ in the line)');
+  // A lost CR LF glues a (torn or whole) sentence to the next: `$` only ever starts a
+  // sentence, so the last one is whole and verifiable; the ones before it are reported.
+  const last = text.lastIndexOf('$');
+  if (last > 0) {
+    rejections.push(reject(text.slice(0, last), 'two sentences merged: the one before the last $ is dropped'));
+    text = text.slice(last);
+  }
   const m = FRAME.exec(text);
   if (!m) return reject(line, 'not an NMEA sentence ($ttsss,… expected)');
   const [, talker, type, body, star] = m as unknown as [string, string, string, string, string | undefined];

@@ -89,7 +89,13 @@ export function parseWindsonicLine(line: string, ctx: WindsonicContext): Windson
     rejections.push(reject(text.slice(0, stx), 'line noise before STX'));
     text = text.slice(stx);
   }
-  if (text.indexOf('\x02', 1) !== -1) return reject(line, 'two lines merged (a second STX in the line)');
+  // A lost CR LF glues a (torn or whole) line to the next: STX only ever starts a line, so the
+  // last one is whole and verifiable; the ones before it are reported.
+  const last = text.lastIndexOf('\x02');
+  if (last > 0) {
+    rejections.push(reject(text.slice(0, last), 'two lines merged: the one before the last STX is dropped'));
+    text = text.slice(last);
+  }
   const m = DATA.exec(text);
   if (!m) return reject(line, 'not a WindSonic polar line (STX node,dir,speed,unit,status, ETX hh)');
   const [, node, dirText, speedText, unit, code, sum] = m as unknown as [string, string, string | undefined, string, string, string, string];
