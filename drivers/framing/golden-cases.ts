@@ -25,6 +25,8 @@ async function run(input: Buffer, make: (transport: MemoryTransport, clock: Cloc
   driver.on('rejection', (r: Rejection) => events.push({ rej: r }));
   driver.start();
   await Promise.resolve(); // MemoryTransport opens on a microtask
+  // A line end first, as from a device already talking: automatic drivers resync on it.
+  transport.device.send('\r\n');
   const pieces = input.toString('latin1').match(/[^\n]*\n|[^\n]+$/g) ?? [];
   for (const [i, piece] of pieces.entries()) {
     clock.advance(i === 0 ? 0 : 1000);

@@ -20,6 +20,13 @@ export interface LineDriverOptions {
   /** clock ms between polls; null: never poll (the device talks on its own) */
   pollIntervalMs: number | null;
   maxLineLength?: number;
+  /**
+   * Drop everything up to the first line end after each open (default: when not polling).
+   * A device that talks on its own may be mid-line when the port opens, and the tail of a
+   * line can read as a whole, wrong one (`13.02 hPa` from `P= 1013.02 hPa`). A polled device
+   * only speaks when asked, so nothing is dropped there.
+   */
+  resyncOnOpen?: boolean;
 }
 
 export interface LineDriverStats extends DriverStats {
@@ -39,6 +46,8 @@ export abstract class LineDriver extends EventEmitter implements Driver {
   private readonly framer: LineFramer;
   private pollTimer: Timer | null = null;
   private running = false;
+  private readonly resyncOnOpen: boolean;
+  private syncing = false;
   protected readonly counters: LineDriverStats = { lines: 0, observations: 0, rejections: 0, ignored: 0, lastLineAt: null };
   private readonly handlers = {
     data: (chunk: Buffer) => this.onData(chunk),
@@ -55,6 +64,7 @@ export abstract class LineDriver extends EventEmitter implements Driver {
     this.pollIntervalMs = opts.pollIntervalMs;
     if (this.pollIntervalMs !== null && !(this.pollIntervalMs >= 100)) throw new RangeError(`pollIntervalMs must be >= 100, got ${opts.pollIntervalMs}`);
     this.framer = new LineFramer(opts.maxLineLength ?? 256);
+    this.resyncOnOpen = opts.resyncOnOpen ?? opts.pollIntervalMs === null;
   }
 
   /** The bytes of one poll (e.g. `SEND\r\n`, `R\n`). */
@@ -109,6 +119,7 @@ export abstract class LineDriver extends EventEmitter implements Driver {
 
   private onOpen(): void {
     this.framer.reset(); // a partial line from before the gap can never be completed
+    this.syncing = this.resyncOnOpen;
     this.setState('open');
     if (this.pollIntervalMs !== null) {
       this.stopPolling();
@@ -134,8 +145,16 @@ export abstract class LineDriver extends EventEmitter implements Driver {
   }
 
   private onData(chunk: Buffer): void {
-    const { lines, overflows } = this.framer.push(chunk);
     const ts = this.clock.now();
+    if (this.syncing) {
+      const lf = chunk.indexOf(0x0a);
+      const head = (lf === -1 ? chunk : chunk.subarray(0, lf)).toString('latin1').replace(/\r$/, '');
+      if (head !== '') this.rejected({ ts, sensor: this.sensor, raw: printableLine(head), reason: 'partial line after (re)connect dropped' });
+      if (lf === -1) return;
+      this.syncing = false;
+      chunk = chunk.subarray(lf + 1);
+    }
+    const { lines, overflows } = this.framer.push(chunk);
     for (const o of overflows) this.rejected({ ts, sensor: this.sensor, raw: printableLine(o), reason: `line longer than ${this.framer.maxLength} characters dropped` });
     for (const raw of lines) {
       const line = raw.replace(/\r+$/, '');

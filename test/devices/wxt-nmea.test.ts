@@ -41,7 +41,8 @@ describe.skipIf(!hasSocat())('WXT530 NMEA mode over a real PTY', () => {
     expect(last(got.obs, 'air_temperature')).toBeCloseTo(24.7, 5);
     expect(last(got.obs, 'relative_humidity')).toBeCloseTo(71.2, 5);
     expect(last(got.obs, 'air_pressure')).toBeCloseTo(1012.4, 5);
-    expect(got.rej).toEqual([]);
+    // The port opened while the transmitter talked: only the first piece may be dropped (resync).
+    expect(got.rej.filter((r) => r.reason !== 'partial line after (re)connect dropped')).toEqual([]);
   });
 
   it('query (M=Q): the driver asks $--WIQ,XDR*2D and gets every sensor', async () => {
