@@ -51,3 +51,12 @@ describe('evaluate', () => {
     expect(featuresAt(s, i)).toBeUndefined();
   });
 });
+
+describe('localSolarHour', () => {
+  it('is UTC shifted by longitude/15 h: Chichijima (142.2° E) is UTC+9.48 h, New York (74° W) UTC−4.93 h', async () => {
+    const { localSolarHour } = await import('./features.ts');
+    expect(localSolarHour(Date.UTC(2026, 6, 1, 3), 142.2)).toBeCloseTo(12.48, 6);
+    expect(localSolarHour(Date.UTC(2026, 6, 1, 3), -74)).toBeCloseTo(22.0667, 3);
+    expect(localSolarHour(Date.UTC(2026, 6, 1, 0), 0)).toBe(0);
+  });
+});

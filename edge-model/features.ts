@@ -123,3 +123,13 @@ export function targetsAt(s: HourlySeries, i: number): { change: Float64Array; r
 
 /** The current value of a target quantity at hour i (the persistence forecast). */
 export const currentValue = (s: HourlySeries, key: Key, i: number) => at(s, key, i);
+
+/**
+ * The local mean solar hour (0–24) at a longitude, for a gateway that builds `localHour`
+ * itself: the sun, not the clock, sets the diurnal cycle and the pressure tide. (The training
+ * CSV's `hour` is the civil local hour, within about an hour of this in New York.)
+ */
+export function localSolarHour(tsMs: number, longitudeDeg: number): number {
+  const utcHours = (((tsMs / 3_600_000) % 24) + 24) % 24;
+  return (((utcHours + longitudeDeg / 15) % 24) + 24) % 24;
+}

@@ -2,7 +2,8 @@
 // the shipped model (run in LiteRT) and the baselines on any CSV of the shared file's
 // schema. Prints MAE per quantity and horizon, the skill against persistence and the Brier
 // score of rain; `--json` prints one JSON object as the last line. Writes an SVG report.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseHourlyCsv } from '../../edge-model/data.ts';
 import { evaluate, type Evaluation } from '../../edge-model/evaluate.ts';
 import { REGRESSION_OUTPUTS } from '../../edge-model/features.ts';
@@ -72,7 +73,8 @@ export async function runEval(o: EvalCliOptions): Promise<void> {
     return { change: slot.map((k) => r.change[k]! * items[k]!.scale), rain: r.rain };
   }, fromMs, toMs);
   model.close();
-  const svg = o.svg ?? 'nowcast-eval.svg';
+  const svg = o.svg ?? 'data/nowcast-eval.svg';
+  mkdirSync(dirname(svg), { recursive: true });
   writeFileSync(svg, reportSvg(e, `model ${model.manifest.version} on ${o.data.split('/').at(-1)}`));
   process.stdout.write(`${table(e)}\nSVG report: ${svg}\n`);
   const { strip: _strip, ...summary } = e;

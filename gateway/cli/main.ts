@@ -76,7 +76,7 @@ program.command('eval')
   .option('--from <date>', 'first hour scored (UTC)')
   .option('--to <date>', 'end of scoring (exclusive, UTC)')
   .option('--model <manifest>', 'model manifest (default: the shipped edge-model/model/nowcast.manifest.json)')
-  .option('--svg <file>', 'SVG report', 'nowcast-eval.svg')
+  .option('--svg <file>', 'SVG report', 'data/nowcast-eval.svg')
   .option('--json', 'print one JSON object as the last stdout line')
   .action(async (o) => (await import('./eval.ts')).runEval(o));
 
