@@ -33,6 +33,19 @@ describe('parseHourlyCsv', () => {
     expect(indexRange(xyz!, xyz!.start + 100 * HOUR_MS)).toEqual([4, 4]);
   });
 
+  it('reads time_hour written by R or pandas (space, no zone, +00:00) as UTC', () => {
+    const csv = [HEADER,
+      'A,2015,1,1,1,32,23,70,90,10,NA,0,1013,10,2015-01-01 06:00:00',
+      'A,2015,1,1,2,32,23,70,90,10,NA,0,1013,10,"2015-01-01 07:00:00+00:00"',
+      'A,2015,1,1,3,32,23,70,90,10,NA,0,1013,10,2015-01-01T08:00:00Z',
+      'A,2015,1,1,4,32,23,70,90,10,NA,0,1013,10,2015-01-01T04:00:00-05:00',
+    ].join('\r\n');
+    const [a] = parseHourlyCsv(csv);
+    expect(a!.start).toBe(Date.UTC(2015, 0, 1, 6));
+    expect(a!.temperature.length).toBe(4); // 06, 07, 08, 09 UTC: one regular series
+    expect(a!.temperature.every((v) => v === 0)).toBe(true);
+  });
+
   it('says which column is missing', () => {
     expect(() => parseHourlyCsv('origin,temp\nX,1')).toThrow(/no column "time_hour"/);
   });

@@ -37,6 +37,15 @@ function num(s: string | undefined): number {
   return Number.isFinite(n) ? n : NaN;
 }
 
+/** time_hour is UTC: '2013-01-01T06:00:00Z', '2013-01-01 06:00:00' (R, pandas) or with '+00:00'.
+ *  Without a zone JavaScript would read local time, so a missing zone means UTC here. */
+function parseUtc(raw: string): number {
+  let t = raw.trim().replace(/^"|"$/g, '').replace(' ', 'T');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) t += 'T00:00:00';
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(t)) t += 'Z';
+  return Date.parse(t);
+}
+
 function limit(v: number, [lo, hi]: readonly [number, number]): number {
   return v >= lo && v <= hi ? v : NaN;
 }
@@ -56,7 +65,7 @@ export function parseHourlyCsv(text: string): HourlySeries[] {
   let badTime = 0;
   for (const line of lines.slice(1)) {
     const f = line.split(',');
-    const ts = Date.parse(f[c.time]!.trim().replace(/^"|"$/g, '').replace(' ', 'T'));
+    const ts = parseUtc(f[c.time]!);
     if (!Number.isFinite(ts)) { badTime++; continue; }
     const station = f[0]!.trim().replace(/^"|"$/g, '');
     let rows = byStation.get(station);
