@@ -47,6 +47,8 @@ export const stationConfigSchema = z.object({
     /** reconnect backoff: first delay and ceiling (exponential, full jitter) */
     reconnect_min_s: z.number().positive().default(2),
     reconnect_max_s: z.number().positive().default(600),
+    /** mqtts:// to the broker: CA file, and this station's client certificate and key (the key must be mode 0600) */
+    tls: z.object({ ca_file: z.string().optional(), cert_file: z.string().optional(), key_file: z.string().optional() }).strict().optional(),
   }).strict(),
   sensors: z.array(z.discriminatedUnion('type', SENSOR_SCHEMAS)).min(1, 'at least one sensor'),
   qc: z.object({

@@ -70,6 +70,7 @@ export class StationGateway extends EventEmitter {
       inFlight: u.in_flight, resendAfterMs: u.resend_after_s * 1000, keepaliveS: u.keepalive_s, clock, log,
       encoding: u.encoding, maxMessageRecords: u.max_message_records, backlogOrder: u.backlog_order, inFlightBytes: u.in_flight_bytes,
       budgetPerHour: u.budget_bytes_per_hour, budgetPerDay: u.budget_bytes_per_day, reconnectBaseMs: u.reconnect_min_s * 1000, reconnectCapMs: u.reconnect_max_s * 1000,
+      ...(u.tls ? { tls: { ca: u.tls.ca_file, cert: u.tls.cert_file, key: u.tls.key_file } } : {}),
       status: () => this.statusSummary(),
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));

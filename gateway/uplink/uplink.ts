@@ -9,6 +9,7 @@
 // and per day holds back what does not fit; the in-flight window bounds what a reconnect
 // can send at once, so a long outage ends without a resend storm.
 import { EventEmitter } from 'node:events';
+import { readFileSync, statSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
   ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, resendCmdSchema, toRanges, topics, WIRE_VERSION,
@@ -47,6 +48,23 @@ export interface UplinkOptions {
   reconnectCapMs?: number;
   /** extra fields for the retained status message */
   status?: () => Record<string, unknown>;
+  /** TLS to the broker (mqtts://): the CA that signed the broker's certificate, and this station's own certificate and key */
+  tls?: TlsFiles;
+}
+
+export interface TlsFiles { ca?: string; cert?: string; key?: string }
+
+/** Read TLS files for mqtt.js; a private key anyone but its owner can read is refused (it is the station's identity). */
+export function loadTls(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  if (files.key) {
+    const mode = statSync(files.key).mode & 0o777;
+    if (mode & 0o077) throw new Error(`${files.key}: private key is readable by others (mode ${mode.toString(8)}); chmod 600 it`);
+  }
+  return {
+    ...(files.ca ? { ca: readFileSync(files.ca) } : {}),
+    ...(files.cert ? { cert: readFileSync(files.cert) } : {}),
+    ...(files.key ? { key: readFileSync(files.key) } : {}),
+  };
 }
 
 interface InFlight { at: number; msg: number; bytes: number }
@@ -61,6 +79,7 @@ export class Uplink extends EventEmitter {
   private msgCounter = 0;
   private readonly warn: RateLimitedLog;
   private readonly backoff: Backoff;
+  private readonly tls: ReturnType<typeof loadTls>;
   readonly budget: ByteBudget;
   lastAckAt: number | null = null;
   /** for status and tests */
@@ -72,6 +91,7 @@ export class Uplink extends EventEmitter {
     this.warn = new RateLimitedLog(opts.log, opts.clock);
     this.backoff = new Backoff({ baseMs: opts.reconnectBaseMs ?? 2000, capMs: opts.reconnectCapMs ?? 10 * 60_000 });
     this.budget = new ByteBudget({ perHour: opts.budgetPerHour, perDay: opts.budgetPerDay }, outbox);
+    this.tls = opts.tls ? loadTls(opts.tls) : {};
   }
 
   get connected(): boolean {
@@ -91,6 +111,8 @@ export class Uplink extends EventEmitter {
       username: o.username,
       password: o.password,
       will: { topic: this.topics.status, payload: Buffer.from(offline), qos: 1, retain: true },
+      ...this.tls,
+      rejectUnauthorized: true,
     });
     this.client.on('connect', () => this.onConnect());
     this.client.on('message', (topic, payload) => {

@@ -21,6 +21,8 @@ export interface ReceiverOptions {
   onLog?: (msg: string) => void;
   /** ask every station for the seq ranges it lacks this often (clock ms); default never (call requestGaps) */
   gapRequestEveryMs?: number;
+  /** mqtts://: CA, and the central system's client certificate and key (PEM contents) */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 export class Receiver extends EventEmitter {
@@ -44,6 +46,7 @@ export class Receiver extends EventEmitter {
       clientId: this.opts.clientId ?? `bonin-receiver-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
       clean: true,
       reconnectPeriod: 1000,
+      ...(this.opts.tls ?? {}),
     });
     this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : this.onBatch(topic, payload)));
     if (this.opts.gapRequestEveryMs) this.gapTimer = this.clock.every(this.opts.gapRequestEveryMs, () => this.requestGaps());
