@@ -54,9 +54,10 @@ export async function probePtb(transport: Transport, clock: Clock, timeoutMs: nu
 export const PTB_BAUDS = [9600, 4800, 19200, 2400, 1200, 38400] as const;
 
 /** Try each baud rate (7 data bits, even parity, as the barometers are set) until a barometer answers. */
-export async function probePtbPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number }): Promise<PtbProbeResult & { baudRate?: number }> {
+export async function probePtbPort(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number; transportFor?: (baudRate: number) => Transport }): Promise<PtbProbeResult & { baudRate?: number }> {
   for (const baudRate of opts.bauds ?? PTB_BAUDS) {
-    const t = createTransport(url, { clock: opts.clock, baudRate, dataBits: 7, parity: 'even' });
+    // transportFor: a test's stand-in for opening the port at a rate (a PTY ignores rates).
+    const t = opts.transportFor?.(baudRate) ?? createTransport(url, { clock: opts.clock, baudRate, dataBits: 7, parity: 'even' });
     const r = await probePtb(t, opts.clock, opts.timeoutMs ?? 3000);
     if (r.found) return { ...r, baudRate };
   }

@@ -39,9 +39,11 @@ export async function probeRg15(transport: Transport, clock: Clock, timeoutMs: n
 export const RG15_BAUDS = [9600, 1200, 2400, 4800, 19200, 38400, 57600] as const;
 
 /** Try each baud rate (8N1) until an RG-15 answers. */
-export async function probeRg15Port(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number }): Promise<Rg15ProbeResult & { baudRate?: number }> {
+export async function probeRg15Port(url: string, opts: { clock: Clock; bauds?: readonly number[]; timeoutMs?: number; transportFor?: (baudRate: number) => Transport }): Promise<Rg15ProbeResult & { baudRate?: number }> {
   for (const baudRate of opts.bauds ?? RG15_BAUDS) {
-    const r = await probeRg15(createTransport(url, { clock: opts.clock, baudRate }), opts.clock, opts.timeoutMs ?? 3000);
+    // transportFor: a test's stand-in for opening the port at a rate (a PTY ignores rates).
+    const t = opts.transportFor?.(baudRate) ?? createTransport(url, { clock: opts.clock, baudRate });
+    const r = await probeRg15(t, opts.clock, opts.timeoutMs ?? 3000);
     if (r.found) return { ...r, baudRate };
   }
   return { found: false, confidence: 0 };

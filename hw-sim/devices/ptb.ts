@@ -49,6 +49,9 @@ export class PtbTwin implements SimDevice {
   checksum: 'CS2' | 'CS4' | 'CSX' | null;
   unit: string;
   readonly address: number;
+  /** the barometer's rate, and the rate the host opened its port at (a PTY has none): a mismatch garbles every byte */
+  baud = 9600;
+  hostBaud = 9600;
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
@@ -145,11 +148,20 @@ export class PtbTwin implements SimDevice {
     }
     if (this.rand() < rateOf(this.faults.tornLines)) line = tear(line, this.rand);
     if (this.rand() < rateOf(this.faults.noise)) this.link?.write(garbage(this.rand));
-    this.link?.write(line);
+    this.out(line);
   }
 
   private reply(text: string): void {
-    if (!this.faults.silent) this.link?.write(text);
+    if (!this.faults.silent) this.out(text);
+  }
+
+  /** To the wire; at a rate the host does not share, framing garbage of about the same length. */
+  private out(text: string): void {
+    if (this.baud === this.hostBaud) return void this.link?.write(text);
+    const junk = Buffer.alloc(text.length);
+    for (let i = 0; i < junk.length; i++) junk[i] = 0x80 | Math.floor(this.rand() * 128);
+    junk[junk.length - 1] = 0x0a;
+    this.link?.write(junk);
   }
 
   private run(): void {

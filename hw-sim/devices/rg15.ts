@@ -45,6 +45,8 @@ export class Rg15Twin implements SimDevice {
   units: 'metric' | 'imperial';
   resolution: 'high' | 'low';
   baud = 9600;
+  /** the rate the host's port is opened at (a PTY has none): a mismatch garbles every byte */
+  hostBaud = 9600;
   readonly version: string;
   /** days powered, as the banner prints it */
   pwrDays = 0;
@@ -185,7 +187,7 @@ export class Rg15Twin implements SimDevice {
   private send(text: string): void {
     if (this.faults.silent) return;
     // At the wrong baud rate the host sees framing garbage of about the same length.
-    if (this.faults.wrongBaud || this.baud !== 9600) {
+    if (this.faults.wrongBaud || this.baud !== this.hostBaud) {
       const junk = Buffer.alloc(text.length);
       for (let i = 0; i < junk.length; i++) junk[i] = 0x80 | Math.floor(this.rand() * 128);
       junk[junk.length - 1] = 0x0a;

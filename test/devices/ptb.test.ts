@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Observation, type Rejection } from '../../core/index.ts';
-import { createTransport, PtbDriver, probePtb } from '../../drivers/index.ts';
+import { createTransport, PtbDriver, probePtb, probePtbPort } from '../../drivers/index.ts';
 import { waitUntil } from '../../drivers/transport/testing/wait.ts';
 import { exposePty, hasSocat, NmeaTwin, PtbTwin, WindsonicTwin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
 import { Rg15Twin } from '../../hw-sim/devices/rg15.ts';
@@ -131,6 +131,23 @@ describe.skipIf(!hasSocat())('probePtb over a real PTY', () => {
     expect(r.pressure).toBeGreaterThan(1009);
     expect(twin.smode).toBe('STOP');
   });
+
+  it('finds a PTB330 set to 4800 baud by scanning rates (garbage at 9600 is not claimed)', async () => {
+    const twin = new PtbTwin({ clock: systemClock, scenario });
+    twin.baud = 4800;
+    const exposure = await exposePty(twin, { dir: mkdtempSync(join(tmpdir(), 'bonin-ptbb-')) });
+    twin.start();
+    cleanup.push(() => twin.stop(), () => exposure.close());
+    const tried: number[] = [];
+    const transportFor = (rate: number) => {
+      tried.push(rate);
+      twin.hostBaud = rate; // the PTY has no rate: the twin garbles when the host's differs
+      return createTransport(exposure.path, { clock: systemClock, baudRate: rate, dataBits: 7, parity: 'even' });
+    };
+    const r = await probePtbPort(exposure.path, { clock: systemClock, timeoutMs: 900, transportFor });
+    expect(r).toMatchObject({ found: true, model: 'PTB330', baudRate: 4800 });
+    expect(tried).toEqual([9600, 4800]);
+  }, 15_000);
 
   it('finds a PTB210 by .P', async () => {
     const r = await probePtb(await exposeTwin(new PtbTwin({ clock: systemClock, scenario, model: 'PTB210' })), systemClock, 3000);

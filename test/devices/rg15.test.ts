@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScaledClock, systemClock, type Clock, type Observation, type Rejection } from '../../core/index.ts';
-import { createTransport, probeRg15, Rg15Driver, type Rg15DeviceEvent } from '../../drivers/index.ts';
+import { createTransport, probeRg15, probeRg15Port, Rg15Driver, type Rg15DeviceEvent } from '../../drivers/index.ts';
 import { waitUntil } from '../../drivers/transport/testing/wait.ts';
 import { exposePty, hasSocat, NmeaTwin, PtbTwin, Rg15Twin, WindsonicTwin, Wxt530Twin, type PtyExposure } from '../../hw-sim/index.ts';
 import { constantScenario } from '../../hw-sim/devices/testing.ts';
@@ -162,6 +162,23 @@ describe.skipIf(!hasSocat())('probeRg15 over a real PTY', () => {
     expect(r.confidence).toBeGreaterThanOrEqual(0.9); // 1 when the boot banner was still in the PTY
     expect(twin.mode).toBe('polling');
   });
+
+  it('finds a gauge set to 19200 baud (B 4) by scanning rates; garbage at the others is not claimed', async () => {
+    const twin = new Rg15Twin({ clock: systemClock, scenario: rainFrom(systemClock.now()) });
+    twin.baud = 19200;
+    const exposure = await exposePty(twin, { dir: mkdtempSync(join(tmpdir(), 'bonin-rg15b-')) });
+    twin.start();
+    cleanup.push(() => twin.stop(), () => exposure.close());
+    const tried: number[] = [];
+    const transportFor = (rate: number) => {
+      tried.push(rate);
+      twin.hostBaud = rate; // the PTY has no rate: the twin garbles when the host's differs
+      return createTransport(exposure.path, { clock: systemClock, baudRate: rate });
+    };
+    const r = await probeRg15Port(exposure.path, { clock: systemClock, timeoutMs: 700, transportFor });
+    expect(r).toMatchObject({ found: true, baudRate: 19200, units: 'metric' });
+    expect(tried).toEqual([9600, 1200, 2400, 4800, 19200]);
+  }, 20_000);
 
   it('does not claim a WXT530, a PTB210, an NMEA sensor or a WindSonic', async () => {
     const scenario = rainFrom(systemClock.now());
