@@ -3,23 +3,29 @@
 import { type HourlySeries, indexRange } from './data.ts';
 import { FEATURES, REGRESSION_OUTPUTS, featuresAt, targetsAt } from './features.ts';
 
+const NO_INPUTS = new Float64Array(0);
+
 export interface Rows {
   x: Float64Array[]; // raw features
   change: Float64Array[]; // truth, REGRESSION_OUTPUTS order
-  rain: number[]; // 0/1
+  rain: number[]; // 0/1, NaN when unknown (only when not required)
   where: { series: HourlySeries; i: number }[];
 }
 
-/** Station hours in [fromMs, toMs) with complete inputs and targets. */
-export function buildRows(series: HourlySeries[], fromMs = -Infinity, toMs = Infinity): Rows {
+/**
+ * Station hours in [fromMs, toMs) with every regression target, and (by default, as training
+ * needs) every input and the rain target. Evaluation asks for targets only: the model then
+ * says itself which hours it withholds.
+ */
+export function buildRows(series: HourlySeries[], fromMs = -Infinity, toMs = Infinity, need = { inputs: true, rain: true }): Rows {
   const rows: Rows = { x: [], change: [], rain: [], where: [] };
   for (const s of series) {
     const [lo, hi] = indexRange(s, fromMs, toMs);
     for (let i = lo; i < hi; i++) {
-      const x = featuresAt(s, i);
+      const x = need.inputs ? featuresAt(s, i) : NO_INPUTS;
       if (!x) continue;
       const t = targetsAt(s, i);
-      if (Number.isNaN(t.rain) || t.change.some(Number.isNaN)) continue;
+      if ((need.rain && Number.isNaN(t.rain)) || t.change.some(Number.isNaN)) continue;
       rows.x.push(x);
       rows.change.push(t.change);
       rows.rain.push(t.rain);

@@ -24,8 +24,10 @@ function synthetic(): HourlySeries {
 describe('evaluate', () => {
   it('scores each baseline where its answer is right, and a persistence model at skill 0', async () => {
     const s = synthetic();
-    const e = await evaluate([s], async () => ({ change: new Array(9).fill(0), rain: 0 }));
-    expect(e.n).toBeGreaterThan(400); // every hour after the 7-day window that has a +6 h truth
+    // Like the real model, it speaks once the 7-day window is there; before that it withholds.
+    const e = await evaluate([s], async (_s, i) => (i >= 7 * 24 ? { change: new Array(9).fill(0), rain: 0 } : undefined));
+    expect(e.n).toBe(30 * 24 - 7 * 24 - 6); // every hour after the window that has a +6 h truth
+    expect(e.withheld).toBe(7 * 24);
     expect(e.skill.air_temperature!['3h']).toBeCloseTo(0, 9);
     expect(e.mae.diurnal_7day!.air_temperature!['6h']).toBeLessThan(1e-9); // the cycle repeats exactly
     expect(e.mae.persistence!.air_temperature!['6h']).toBeGreaterThan(1);

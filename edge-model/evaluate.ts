@@ -8,7 +8,7 @@ import { buildRows } from './dataset.ts';
 import { HORIZONS, REGRESSION_OUTPUTS, TARGETS } from './features.ts';
 
 /** A forecaster: changes in REGRESSION_OUTPUTS order and a rain probability, or undefined (withheld). */
-export type Forecaster = (s: HourlySeries, i: number) => Promise<{ change: ArrayLike<number>; rain: number } | undefined>;
+export type Forecaster = (s: HourlySeries, i: number) => Promise<{ change: ArrayLike<number>; rain: number; flagged?: boolean } | undefined>;
 
 type ByHorizon = Record<string, number>; // "1h" → value
 export type Table = Record<string, ByHorizon>; // quantity → horizon → value
@@ -18,7 +18,8 @@ export interface Evaluation {
   to: string | null;
   stations: string[];
   n: number; // station hours scored
-  withheld: number; // hours the model withheld (not scored for anyone)
+  withheld: number; // hours with a truth the model withheld (not scored for anyone)
+  flagged: number; // scored hours whose nowcast used a stand-in for a missing input
   mae: Record<string, Table>; // method → quantity → horizon
   skill: Table; // the model's, against persistence
   baseline_skill: Record<string, Table>;
@@ -30,7 +31,7 @@ export interface Evaluation {
 const hkey = (h: number) => `${h}h`;
 
 export async function evaluate(series: HourlySeries[], model: Forecaster, fromMs = -Infinity, toMs = Infinity): Promise<Evaluation> {
-  const rows = buildRows(series, fromMs, toMs);
+  const rows = buildRows(series, fromMs, toMs, { inputs: false, rain: false });
   const methods = ['model', ...BASELINES.map((b) => b.name)];
   const sums = Object.fromEntries(methods.map((m) => [m, new Float64Array(REGRESSION_OUTPUTS.length)]));
   const rainSums: Record<string, { sum: number; n: number }> = Object.fromEntries(['model', ...RAIN_BASELINES.map((b) => b.name)].map((m) => [m, { sum: 0, n: 0 }]));
@@ -38,6 +39,7 @@ export async function evaluate(series: HourlySeries[], model: Forecaster, fromMs
   const t3 = REGRESSION_OUTPUTS.findIndex((o) => o.quantity === 'air_temperature' && o.horizon === 3);
   let n = 0;
   let withheld = 0;
+  let flagged = 0;
   for (let r = 0; r < rows.x.length; r++) {
     const { series: s, i } = rows.where[r]!;
     const truth = rows.change[r]!;
@@ -52,9 +54,10 @@ export async function evaluate(series: HourlySeries[], model: Forecaster, fromMs
         sums[b.name]![k]! += Math.abs((Number.isFinite(c) ? c : 0) - truth[k]!);
       }
     });
+    if (f.flagged) flagged++;
     const rain = rows.rain[r]!;
-    rainSums.model!.sum += (f.rain - rain) ** 2; rainSums.model!.n++;
-    for (const b of RAIN_BASELINES) {
+    if (!Number.isNaN(rain)) { rainSums.model!.sum += (f.rain - rain) ** 2; rainSums.model!.n++; }
+    for (const b of Number.isNaN(rain) ? [] : RAIN_BASELINES) {
       const p = b.p(s, i);
       if (Number.isFinite(p)) { rainSums[b.name]!.sum += (p - rain) ** 2; rainSums[b.name]!.n++; }
     }
@@ -66,18 +69,19 @@ export async function evaluate(series: HourlySeries[], model: Forecaster, fromMs
       strip.persistence.push(now);
     }
   }
-  if (n === 0) throw new Error(`no station hour to score (${rows.x.length} complete hours, ${withheld} withheld)`);
+  if (n === 0) throw new Error(`no station hour to score: ${rows.change.length} hours have the truth, the model withheld all of them (an input it needs is missing)`);
   const table = (v: Float64Array): Table => Object.fromEntries(TARGETS.map((t) => [t.quantity, Object.fromEntries(HORIZONS.map((h) => [hkey(h), v[REGRESSION_OUTPUTS.findIndex((o) => o.quantity === t.quantity && o.horizon === h)]! / n]))]));
   const mae = Object.fromEntries(methods.map((m) => [m, table(sums[m]!)]));
   const skillOf = (m: string): Table => Object.fromEntries(Object.entries(mae[m]!).map(([q, byH]) => [q, Object.fromEntries(Object.entries(byH).map(([h, v]) => [h, 1 - v / mae.persistence![q]![h]!]))]));
   const brier = Object.fromEntries(Object.entries(rainSums).map(([m, { sum, n: k }]) => [m, k ? sum / k : NaN]));
-  const bestRain = Math.min(...RAIN_BASELINES.map((b) => brier[b.name]!).filter(Number.isFinite));
+  const bestRain = Math.min(...RAIN_BASELINES.map((b) => brier[b.name]!).filter(Number.isFinite)); // Infinity when none: skill NaN → null in JSON
   return {
     from: Number.isFinite(fromMs) ? new Date(fromMs).toISOString() : null,
     to: Number.isFinite(toMs) ? new Date(toMs).toISOString() : null,
     stations: [...new Set(rows.where.map((w) => w.series.station))],
     n,
     withheld,
+    flagged,
     mae,
     skill: skillOf('model'),
     baseline_skill: Object.fromEntries(BASELINES.filter((b) => b.name !== 'persistence').map((b) => [b.name, skillOf(b.name)])),

@@ -63,7 +63,8 @@ const diurnal = (k: Key, h: number) => (s: HourlySeries, i: number) => diurnalCh
 const TAU = 2 * Math.PI;
 
 /** Input features, in model order: name → value at hour index i (NaN when it cannot be built). */
-export const FEATURES: { name: string; unit: string; of: (s: HourlySeries, i: number) => number }[] = [
+/** `ifMissing`: the raw value a nowcast may use when this input is missing; the nowcast is then flagged. */
+export const FEATURES: { name: string; unit: string; of: (s: HourlySeries, i: number) => number; ifMissing?: number }[] = [
   { name: 'air_temperature_change_1h', unit: 'K', of: d('temperature', 1) },
   { name: 'air_temperature_change_3h', unit: 'K', of: d('temperature', 3) },
   { name: 'air_temperature_change_6h', unit: 'K', of: d('temperature', 6) },
@@ -81,8 +82,10 @@ export const FEATURES: { name: string; unit: string; of: (s: HourlySeries, i: nu
   { name: 'northward_wind', unit: 'm s-1', of: (s, i) => wind(s, i)[1] },
   { name: 'eastward_wind_change_3h', unit: 'm s-1', of: (s, i) => wind(s, i)[0] - wind(s, i - 3)[0] },
   { name: 'northward_wind_change_3h', unit: 'm s-1', of: (s, i) => wind(s, i)[1] - wind(s, i - 3)[1] },
-  { name: 'precipitation_1h', unit: 'mm', of: (s, i) => Math.log1p(rainSum(s, i, i)) },
-  { name: 'precipitation_6h', unit: 'mm', of: (s, i) => Math.log1p(rainSum(s, i - 5, i)) },
+  // log(1 + mm). Many stations report no precipitation at all in dry hours (NA, not 0): a
+  // nowcast then reads "no rain" and is flagged, rather than being withheld for good.
+  { name: 'precipitation_1h', unit: 'mm', of: (s, i) => Math.log1p(rainSum(s, i, i)), ifMissing: 0 },
+  { name: 'precipitation_6h', unit: 'mm', of: (s, i) => Math.log1p(rainSum(s, i - 5, i)), ifMissing: 0 },
   ...HORIZONS.flatMap((h) => [
     { name: `air_temperature_diurnal_change_${h}h`, unit: 'K', of: diurnal('temperature', h) },
     { name: `pressure_diurnal_change_${h}h`, unit: 'hPa', of: diurnal('pressure', h) },

@@ -55,6 +55,16 @@ describe('shipped nowcast model', () => {
     expect(await model.predict(s, i)).toBeUndefined();
   });
 
+  it('stands in "none" for unreported precipitation and flags the nowcast with it', async () => {
+    const s = structuredClone(series.find((x) => x.station === 'EWR')!);
+    const i = (Date.UTC(2013, 10, 15, 18) - s.start) / 3_600_000;
+    expect((await model.predict(s, i))!.substituted).toEqual([]);
+    s.precip[i] = NaN;
+    const f = await model.predict(s, i);
+    expect(f!.substituted).toEqual(['precipitation_1h', 'precipitation_6h']);
+    expect(f!.values.every((v) => Number.isFinite(v.value))).toBe(true);
+  });
+
   it('refuses a .tflite whose bytes do not match the manifest sha256', async () => {
     const dir = copyModel();
     const file = join(dir, model.manifest.model_file);

@@ -1,7 +1,8 @@
 // A loaded nowcast model: manifest + .tflite on LiteRT. Takes the station's hourly series
 // and an hour index, builds the inputs in the manifest's order, normalises them, runs the
-// model and turns its outputs back into forecast values. Missing inputs give `undefined`
-// (withheld), never NaN.
+// model and turns its outputs back into forecast values. A missing input gives `undefined`
+// (withheld), never NaN — except inputs with a stand-in (precipitation: none reported reads
+// as none), which give a nowcast flagged with what was stood in for.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,13 @@ export const SHIPPED_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), '
 export const SHIPPED_MANIFEST = join(SHIPPED_MODEL_DIR, 'nowcast.manifest.json');
 
 export interface NowcastValue { quantity: string; unit: string; horizon_h: number; value: number }
-export interface Nowcast { values: NowcastValue[]; rain_probability: number; rain_hours: number }
+export interface Nowcast {
+  values: NowcastValue[];
+  rain_probability: number;
+  rain_hours: number;
+  /** Inputs that were missing and stood in for (e.g. no precipitation reported): the nowcast is flagged. */
+  substituted: string[];
+}
 
 const KEY_OF: Record<string, 'temperature' | 'pressure' | 'windSpeed'> = {
   air_temperature: 'temperature', air_pressure_at_mean_sea_level: 'pressure', wind_speed: 'windSpeed',
@@ -41,16 +48,27 @@ export class NowcastModel {
     return new NowcastModel(manifest, model, featureOf);
   }
 
-  /** Normalised inputs at hour i, or undefined when one is missing. */
-  inputsAt(s: HourlySeries, i: number): Float32Array | undefined {
+  /** Normalised inputs at hour i and the inputs stood in for, or undefined when one without a stand-in is missing. */
+  inputsWithFlags(s: HourlySeries, i: number): { x: Float32Array; substituted: string[] } | undefined {
     const fs = this.manifest.input.features;
     const x = new Float32Array(fs.length);
+    const substituted: string[] = [];
     for (let k = 0; k < fs.length; k++) {
-      const v = this.featureOf[k]!.of(s, i);
-      if (!Number.isFinite(v)) return undefined;
+      let v = this.featureOf[k]!.of(s, i);
+      if (!Number.isFinite(v)) {
+        const stand = this.featureOf[k]!.ifMissing;
+        if (stand === undefined) return undefined;
+        v = stand;
+        substituted.push(fs[k]!.name);
+      }
       x[k] = (v - fs[k]!.mean) / fs[k]!.std;
     }
-    return x;
+    return { x, substituted };
+  }
+
+  /** Normalised inputs at hour i, or undefined when one without a stand-in is missing. */
+  inputsAt(s: HourlySeries, i: number): Float32Array | undefined {
+    return this.inputsWithFlags(s, i)?.x;
   }
 
   /** Raw outputs for normalised inputs: [change head, rain head]. */
@@ -65,9 +83,9 @@ export class NowcastModel {
 
   /** The nowcast at hour i of the series, or undefined (withheld) when an input or a current value is missing. */
   async predict(s: HourlySeries, i: number): Promise<Nowcast | undefined> {
-    const x = this.inputsAt(s, i);
-    if (!x) return undefined;
-    const { change, rain } = await this.runRaw(x);
+    const inputs = this.inputsWithFlags(s, i);
+    if (!inputs) return undefined;
+    const { change, rain } = await this.runRaw(inputs.x);
     const values: NowcastValue[] = [];
     for (const [k, o] of this.manifest.outputs.change.items.entries()) {
       const now = currentValue(s, KEY_OF[o.quantity]!, i);
@@ -76,7 +94,7 @@ export class NowcastModel {
       values.push({ quantity: o.quantity, unit: o.unit, horizon_h: o.horizon_h, value: o.quantity === 'wind_speed' ? Math.max(0, value) : value });
     }
     if (!Number.isFinite(rain)) return undefined;
-    return { values, rain_probability: rain, rain_hours: this.manifest.outputs.rain.hours };
+    return { values, rain_probability: rain, rain_hours: this.manifest.outputs.rain.hours, substituted: inputs.substituted };
   }
 
   close(): void { this.model.close(); }

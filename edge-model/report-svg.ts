@@ -51,7 +51,7 @@ export function reportSvg(e: Evaluation, title: string): string {
 ${parts.join('\n')}
 ${legend}
 <text x="10" y="615" font-size="11">skill vs persistence: ${esc(skill)}</text>
-<text x="10" y="632" font-size="11">rain 3 h Brier: ${esc(Object.entries(e.brier).map(([m, b]) => `${m} ${b.toFixed(4)}`).join(', '))}</text>
+<text x="10" y="632" font-size="11">rain 3 h Brier: ${esc(Object.entries(e.brier).map(([m, b]) => `${m} ${Number.isFinite(b) ? b.toFixed(4) : 'n/a'}`).join(', '))}</text>
 </svg>
 `;
 }

@@ -35,6 +35,19 @@ describe('bonin eval', () => {
     expect(readFileSync(join(dir, 'r.svg'), 'utf8')).toMatch(/^<svg[^]*polyline[^]*<\/svg>\s*$/);
   });
 
+  it('scores a station that reports no precipitation at all: nowcasts flagged, no Brier score', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bonin-eval-'));
+    const lines = readFileSync(CSV, 'utf8').trim().split('\n');
+    const rows = lines.filter((l) => /^JFK,2013,11,/.test(l)).map((l) => { const f = l.split(','); f[11] = 'NA'; return f.join(','); });
+    writeFileSync(join(dir, 'dry.csv'), [lines[0]!, ...rows].join('\n'));
+    const { stdout } = await run(process.execPath, [join(ROOT, 'bin/bonin.js'), 'eval', '--data', join(dir, 'dry.csv'), '--json', '--svg', join(dir, 'r.svg')], { cwd: ROOT });
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(out.n).toBeGreaterThan(300);
+    expect(out.flagged).toBe(out.n);
+    expect(out.brier.model).toBeNull();
+    expect(out.skill.air_temperature['3h']).toBeGreaterThan(0);
+  });
+
   it('refuses a date it cannot read, with exit code 2', async () => {
     const err = await run(process.execPath, [join(ROOT, 'bin/bonin.js'), 'eval', '--data', CSV, '--from', 'last-tuesday'], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);

@@ -36,8 +36,8 @@ function table(e: Evaluation): string {
       lines.push(`  ${m.padEnd(13)} ${cells.join('   ')}`);
     }
   }
-  lines.push(`rain in the next 3 h, Brier score: ${Object.entries(e.brier).map(([m, b]) => `${m} ${b.toFixed(4)}`).join(', ')}`);
-  lines.push(`${e.n} station hours scored (${e.stations.join(', ')}), ${e.withheld} withheld by the model`);
+  lines.push(`rain in the next 3 h, Brier score: ${Object.entries(e.brier).map(([m, b]) => `${m} ${Number.isFinite(b) ? b.toFixed(4) : 'n/a'}`).join(', ')}`);
+  lines.push(`${e.n} station hours scored (${e.stations.join(', ')}), ${e.flagged} of them flagged (no precipitation reported), ${e.withheld} withheld by the model (an input missing)`);
   return lines.join('\n');
 }
 
@@ -67,10 +67,10 @@ export async function runEval(o: EvalCliOptions): Promise<void> {
     return k;
   });
   const e = await evaluate(series, async (s, i) => {
-    const x = model.inputsAt(s, i);
-    if (!x) return undefined;
-    const r = await model.runRaw(x);
-    return { change: slot.map((k) => r.change[k]! * items[k]!.scale), rain: r.rain };
+    const inputs = model.inputsWithFlags(s, i);
+    if (!inputs) return undefined;
+    const r = await model.runRaw(inputs.x);
+    return { change: slot.map((k) => r.change[k]! * items[k]!.scale), rain: r.rain, flagged: inputs.substituted.length > 0 };
   }, fromMs, toMs);
   model.close();
   const svg = o.svg ?? 'data/nowcast-eval.svg';
