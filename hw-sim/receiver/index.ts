@@ -1,2 +1,3 @@
 export * from './receiver.ts';
 export * from './store.ts';
+export * from './wis2.ts';

@@ -9,6 +9,7 @@ import {
   type Clock, type Decoded, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
+import { wis2Notification, type Wis2Options } from './wis2.ts';
 
 export interface ReceiverOptions {
   broker: string;
@@ -23,6 +24,8 @@ export interface ReceiverOptions {
   gapRequestEveryMs?: number;
   /** mqtts://: CA, and the central system's client certificate and key (PEM contents) */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** publish a WIS2 notification for each batch accepted (hw-sim/receiver/wis2.ts) */
+  wis2?: Wis2Options;
 }
 
 export class Receiver extends EventEmitter {
@@ -103,7 +106,14 @@ export class Receiver extends EventEmitter {
       ? { v: WIRE_VERSION, station, seqs: [], ranges: toRanges(seqs), ts: Math.round(now) }
       : { v: WIRE_VERSION, station, seqs, ts: Math.round(now) };
     this.client?.publish(topics(station).ack, JSON.stringify(ack), { qos: 1 });
-    batches.forEach((b, i) => this.emit(outcomes[i]!, b));
+    batches.forEach((b, i) => {
+      // A duplicate was announced the first time; the WMO network gets each batch once.
+      if (this.opts.wis2 && outcomes[i] === 'stored') {
+        const n = wis2Notification(b, this.opts.wis2, now);
+        this.client?.publish(n.topic, JSON.stringify(n.message), { qos: 1 });
+      }
+      this.emit(outcomes[i]!, b);
+    });
   }
 
   /** Ask each station (or one) on its `cmd` topic for the seq ranges missing here. Returns what was asked. */

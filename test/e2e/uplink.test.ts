@@ -9,7 +9,7 @@ import { createLogger } from '../../gateway/log.ts';
 import { openDatabase, Outbox } from '../../gateway/store/index.ts';
 import { StoreQuota } from '../../gateway/store/quota.ts';
 import { Uplink, type UplinkOptions } from '../../gateway/uplink/uplink.ts';
-import { Receiver } from '../../hw-sim/receiver/index.ts';
+import { Receiver, wis2Topic } from '../../hw-sim/receiver/index.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -182,5 +182,36 @@ describe('uplink through a real Mosquitto', () => {
     expect(replies[1]).toMatchObject({ resent: [], evicted: [[11, 19]], pending: [], unknown: [] });
     expect(receiver.store.gaps('STN')).toEqual([]);
     expect(receiver.store.settledCounts('STN')).toEqual({ evicted: 9, unknown: 0 });
+  });
+
+  it('WIS2: each batch accepted is announced once as a WIS2 notification on the surface-observations topic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bonin-wis2-'));
+    const broker = await Mosquitto.start();
+    cleanup.push(() => broker.stop());
+    const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'r.db'), wis2: { centreId: 'jp-jma', baseUrl: 'https://data.example.jp/bonin/', locations: { STN: [142.19, 27.09, 3] } } });
+    await receiver.start();
+    cleanup.push(() => receiver.stop());
+    const listener = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
+    cleanup.push(() => listener.endAsync());
+    const got: Array<{ topic: string; msg: { id: string; properties: { content: { value: string } } } }> = [];
+    listener.on('message', (topic, p) => got.push({ topic, msg: JSON.parse(p.toString()) }));
+    await listener.subscribeAsync('origin/a/wis2/#', { qos: 1 });
+    const payload = JSON.stringify(makeBatch('STN', 3, Date.now(), [rec(0), rec(1)]));
+    for (let i = 0; i < 2; i++) await listener.publishAsync(topics('STN').obs, payload, { qos: 1 }); // the second is a duplicate
+    await waitFor('notification', () => got.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toHaveLength(1);
+    const { topic, msg } = got[0]!;
+    expect(topic).toBe(wis2Topic('jp-jma'));
+    expect(topic).toBe('origin/a/wis2/jp-jma/data/core/weather/surface-based-observations/synop');
+    expect(msg).toMatchObject({
+      type: 'Feature', conformsTo: ['http://wis.wmo.int/spec/wnm/1/conf/core'],
+      geometry: { type: 'Point', coordinates: [142.19, 27.09, 3] },
+      properties: { data_id: 'jp-jma/bonin/STN/3', wigos_station_identifier: 'STN', start_datetime: '2026-07-01T00:00:00Z', end_datetime: '2026-07-01T00:02:00Z', integrity: { method: 'sha512' } },
+      links: [{ rel: 'canonical', href: 'https://data.example.jp/bonin/jp-jma/bonin/STN/3.json', type: 'application/json' }],
+    });
+    expect(msg.id).toMatch(/^[0-9a-f-]{36}$/);
+    const content = JSON.parse(msg.properties.content.value);
+    expect(content.records).toEqual([rec(0), rec(1)]);
   });
 });
