@@ -44,9 +44,9 @@ describe('one-minute aggregation (qc.md §6, §7 worked examples)', () => {
     const r = agg([o('precipitation_amount_since_reset', 12.4), o('precipitation_amount_since_reset', 12.9)], 12.1);
     expect(r.values.precipitation_amount!.v).toBeCloseTo(0.8, 6);
   });
-  it('a counter that goes back (device reset) makes that minute missing, never negative', () => {
+  it('a counter that goes back (device restarted at 0) adds the rain since the restart, flagged suspect, never negative', () => {
     const r = agg([o('precipitation_amount_since_reset', 0.2)], 12.1);
-    expect(r.values.precipitation_amount).toMatchObject({ v: null, f: 'missing', r: ['sensor_status'] });
+    expect(r.values.precipitation_amount).toMatchObject({ v: 0.2, f: 'suspect', r: ['sensor_status'] });
   });
   it('derives dew point and sea-level pressure from the minute means', () => {
     const r = agg([o('air_temperature', 25), o('relative_humidity', 80), o('air_pressure', 1012)]);

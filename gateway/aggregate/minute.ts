@@ -112,14 +112,24 @@ function windDirection(dirs: Observation[], speeds: Observation[]): MinuteValue 
 function rainAmount(counters: Observation[], prev: number | null): MinuteValue {
   const ok = counters.filter(usable).sort((a, b) => a.ts - b.ts);
   if (!ok.length) return missing(counters);
-  const series = ok.map((o) => o.value as number);
-  const base = prev ?? series[0]!;
-  const withBase = [base, ...series];
-  if (withBase.some((v, i) => i > 0 && v < withBase[i - 1]!)) {
-    // The device's counter went back: it was reset or power-cycled. The interval's rain is unknown.
-    return toValue(null, { flag: 'missing', reasons: ['sensor_status'] }, ok.length);
+  // Sum the counter's rises from the last counter before the minute. A fall means the device
+  // restarted its counter at 0 (power cycle, reset command): what it shows after the fall is
+  // the rain since the restart, so it is added whole — never negative, never counted twice.
+  // Rain that fell while the device was off is unknowable: the minute is `suspect`.
+  let last = prev ?? ok[0]!.value!;
+  let total = 0;
+  let restarted = false;
+  for (const o of ok) {
+    const v = o.value as number;
+    if (v < last) {
+      restarted = true;
+      total += v;
+    } else total += v - last;
+    last = v;
   }
-  return toValue(series[series.length - 1]! - base, combined(ok), ok.length);
+  const q = combined(ok);
+  if (restarted) return toValue(total, { flag: q.flag === 'bad' ? 'bad' : 'suspect', reasons: [...new Set([...q.reasons, 'sensor_status' as const])] }, ok.length);
+  return toValue(total, q, ok.length);
 }
 
 export function aggregateMinute(input: MinuteInput): MinuteRecord {

@@ -58,7 +58,7 @@ describe('minute closer with QC and period aggregates', () => {
     expect(r.closer.aggregates.read('10min', 'wxt')).toHaveLength(12);
   });
 
-  it('rain: counted once across minutes; a counter reset (power cycle) makes that minute missing, never negative', () => {
+  it('rain: counted once across minutes; across a counter reset (power cycle) nothing is lost, nothing twice, never negative', () => {
     const r = rig();
     // 0.1 mm every 2 minutes; the device power-cycles at 00:31:00 and starts again from 0.
     const counter = (t: number) => {
@@ -68,11 +68,14 @@ describe('minute closer with QC and period aggregates', () => {
     runFor(r, 3600 + 5, (t) => 24 + ((t / 10_000) % 5) / 10, counter);
     const recs = r.db.prepare('SELECT record FROM minute_records ORDER BY ts').all().map((x) => JSON.parse((x as { record: string }).record));
     const rain = recs.map((x) => x.values.precipitation_amount);
-    expect(rain[31]).toMatchObject({ v: null, f: 'missing', r: ['sensor_status'] });
+    expect(rain[31]).toMatchObject({ v: 0, f: 'suspect', r: ['sensor_status'] });
     expect(rain.every((x) => x.v === null || x.v >= 0)).toBe(true);
     const total = rain.reduce((a, x) => a + (x.v ?? 0), 0);
     expect(total).toBeCloseTo(1.5 + 1.4, 6); // 15 tips before the reset, 14 after; none twice
-    expect(r.periods.find((p) => p.period === '1h')!.values.precipitation_amount).toMatchObject({ f: 'suspect', r: ['incomplete'] });
+    // The hour holds all of it, suspect because the device restarted inside it.
+    const hour = r.periods.find((p) => p.period === '1h')!.values.precipitation_amount!;
+    expect(hour).toMatchObject({ f: 'suspect', r: ['sensor_status'] });
+    expect(hour.v).toBeCloseTo(2.9, 6);
   });
 
   it('hourly step ([305], 4 °C an hour): a warm front of 6 °C in 10 minutes makes the second hour suspect, no minute step', () => {
