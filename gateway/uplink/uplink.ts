@@ -69,6 +69,8 @@ export function loadTls(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Bu
 
 interface InFlight { at: number; msg: number; bytes: number }
 
+const MIN_REAL_RECONNECT_MS = 200;
+
 export class Uplink extends EventEmitter {
   private client: MqttClient | null = null;
   private readonly inFlight = new Map<number, InFlight>(); // seq → message it went in
@@ -129,7 +131,9 @@ export class Uplink extends EventEmitter {
 
   private scheduleReconnect(): void {
     if (this.stopping || this.reconnectTimer) return;
-    const delay = this.backoff.next();
+    // A real-time floor, as in drivers/transport: a broker does not answer faster because the
+    // scenario clock runs at 60×, and a 2 s backoff must not become a busy loop against it.
+    const delay = Math.max(this.backoff.next(), MIN_REAL_RECONNECT_MS * this.opts.clock.speed);
     this.warn.warn('mqtt-offline', { broker: this.opts.broker, retryInMs: Math.round(delay), failures: this.backoff.failures }, 'uplink: broker unreachable, batches wait in the outbox');
     this.reconnectTimer = this.opts.clock.after(delay, () => {
       this.reconnectTimer = null;
