@@ -78,6 +78,7 @@ export const FEATURES: { name: string; unit: string; of: (s: HourlySeries, i: nu
   { name: 'wind_speed_change_1h', unit: 'm s-1', of: d('windSpeed', 1) },
   { name: 'wind_speed_change_3h', unit: 'm s-1', of: d('windSpeed', 3) },
   { name: 'wind_speed_anomaly_24h', unit: 'm s-1', of: anomaly('windSpeed', 24) },
+  { name: 'wind_speed_anomaly_7d', unit: 'm s-1', of: anomaly('windSpeed', WINDOW_HOURS) },
   { name: 'eastward_wind', unit: 'm s-1', of: (s, i) => wind(s, i)[0] },
   { name: 'northward_wind', unit: 'm s-1', of: (s, i) => wind(s, i)[1] },
   { name: 'eastward_wind_change_3h', unit: 'm s-1', of: (s, i) => wind(s, i)[0] - wind(s, i - 3)[0] },
