@@ -131,6 +131,8 @@ export async function benchDrain(hours = 72, speed = 25, inFlight = Number(proce
     drain_records: received,
     drain_link_bytes_up: link.stats.up,
     drain_link_bytes_down: link.stats.down,
+    drain_messages: uplink.stats.messages,
+    drain_reconnects: uplink.stats.reconnects,
   };
 }
 
