@@ -12,6 +12,8 @@ export const QUANTITIES = {
   air_pressure_at_mean_sea_level: { unit: 'hPa', label: 'Sea-level pressure' },
   precipitation_amount: { unit: 'mm', label: 'Precipitation' },
   rainfall_rate: { unit: 'mm h-1', label: 'Rain intensity' },
+  // Harbour and buoy sensors on NMEA (MTW, MDA): the sea beside the station.
+  sea_water_temperature: { unit: 'degC', label: 'Sea water temperature' },
   // Not CF: a device's running rain counter (WXT `Rc`, RG-15 `TotalAcc`). The aggregator
   // turns it into precipitation_amount by difference against the last stored counter, so a
   // gateway restart neither loses nor double-counts rain.

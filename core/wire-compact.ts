@@ -30,7 +30,7 @@ export const RESOLUTION_DECIMALS: Record<Quantity, number> = {
   wind_speed: 1, wind_from_direction: 0, wind_speed_of_gust: 1,
   air_temperature: 1, dew_point_temperature: 1, relative_humidity: 1,
   air_pressure: 1, air_pressure_at_mean_sea_level: 1,
-  precipitation_amount: 2, rainfall_rate: 1, precipitation_amount_since_reset: 2,
+  precipitation_amount: 2, rainfall_rate: 1, precipitation_amount_since_reset: 2, sea_water_temperature: 1,
   heater_temperature: 1, heating_voltage: 1, supply_voltage: 1,
 };
 

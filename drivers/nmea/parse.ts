@@ -110,7 +110,7 @@ export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | 
     case 'MDA': mda(fields, emit, bad); break;
     case 'XDR': xdr(fields, emit, bad, ctx.sensor); break;
     case 'MTA': temperature(fields, emit, bad, 'air_temperature'); break;
-    case 'MTW': return reject(line, 'MTW water temperature: no Bonin quantity for it (not supported)');
+    case 'MTW': temperature(fields, emit, bad, 'sea_water_temperature'); break;
     case 'VWR': case 'VWT': vwr(fields, emit, bad, offset); break;
     case 'MWD': mwd(fields, emit, bad); break;
     default: return reject(line, `unsupported sentence ${type} (supported: ${SENTENCES.join(', ')})`);
@@ -190,7 +190,8 @@ function mda({ f, num }: Fields, emit: Emit, bad: Bad): void {
   else if (typeof inHg === 'number' && bar === undefined && unitIs(1, 'I', 'pressure')) emit('air_pressure', convert.inHgToHpa(inHg));
   const air = num(4, 'air temperature');
   if (typeof air === 'number' && unitIs(5, 'C', 'air temperature')) emit('air_temperature', air);
-  if ((f[6] ?? '') !== '') bad(f[6]!, 'water temperature ignored (no Bonin quantity)');
+  const water = num(6, 'water temperature');
+  if (typeof water === 'number' && unitIs(7, 'C', 'water temperature')) emit('sea_water_temperature', water);
   const rh = num(8, 'relative humidity');
   if (typeof rh === 'number') emit('relative_humidity', rh);
   num(9, 'absolute humidity'); // checked for garbling, not a Bonin quantity
@@ -204,7 +205,7 @@ function mda({ f, num }: Fields, emit: Emit, bad: Bad): void {
   else if (ms === undefined) speed(f[16], 'N', num(16, 'wind speed (knots)'), emit, bad);
 }
 
-// $--MTA,value,C (MTW identical, refused above)
+// $--MTA,value,C and $--MTW,value,C (air and sea water)
 function temperature({ f, num }: Fields, emit: Emit, bad: Bad, quantity: Quantity): void {
   const v = num(0, 'temperature');
   if (typeof v !== 'number') return;

@@ -19,6 +19,8 @@ export const GROSS_LIMITS: Partial<Record<Quantity, Range>> = {
   precipitation_amount: [0, 40],
   rainfall_rate: [0, 2400],
   precipitation_amount_since_reset: [0, 100_000],
+  // Sea water freezes near −1.9 °C; no ocean surface reaches 40 °C (project limits).
+  sea_water_temperature: [-2.5, 40],
 };
 
 /** Suspect bands that hold at any station, before per-station climate limits. */
