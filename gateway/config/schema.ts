@@ -62,6 +62,14 @@ export const stationConfigSchema = z.object({
     redundancy: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), z.object({ primary: z.string(), backup: z.string(), tolerance: z.number().positive().optional() }).strict()
       .refine((r) => r.primary !== r.backup, { message: 'primary and backup must be two different sensors' })).default({}),
   }).strict().default({ climate_limits: {}, step: {}, persistence: {}, redundancy: {} }),
+  /** The station's nowcast (gateway/pipeline/nowcast.ts): on by default with the shipped model. */
+  nowcast: z.object({
+    enabled: z.boolean().default(true),
+    /** the model's manifest (.json beside its .tflite); unset: the shipped edge-model/model/ */
+    model: z.string().min(1).optional(),
+    /** run this often (minutes of clock time); the inputs are hourly, so a new nowcast comes once an hour */
+    every_min: z.number().int().positive().max(1440).default(10),
+  }).strict().default({ enabled: true, every_min: 10 }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),

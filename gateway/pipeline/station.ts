@@ -14,6 +14,7 @@ import { Uplink } from '../uplink/uplink.ts';
 import { StoreQuota } from '../store/quota.ts';
 import { DiskFullSafeRawWriter } from '../store/disk-full.ts';
 import { MinuteCloser } from './minutes.ts';
+import { NowcastRunner } from './nowcast.ts';
 import { sensorFamily } from '../sensors/index.ts';
 
 
@@ -42,6 +43,8 @@ export class StationGateway extends EventEmitter {
   readonly startedAt: number;
   /** the latest QC'd value of each quantity, for displays */
   readonly latest = new Map<Quantity, Observation>();
+  /** the station's nowcast (null: nowcast.enabled is false) */
+  readonly nowcast: NowcastRunner | null;
 
   constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger) {
     super();
@@ -74,6 +77,12 @@ export class StationGateway extends EventEmitter {
       status: () => this.statusSummary(),
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));
+    const nc = config.nowcast;
+    this.nowcast = nc.enabled
+      ? new NowcastRunner({ db: this.db, clock, log, station: config.station, model: nc.model, everyMin: nc.every_min, send: (body, done) => this.uplink.publishNowcast(body, done) })
+      : null;
+    // Nowcasts made while the link was down go when it comes back.
+    this.uplink.on('link', (state) => { if (state === 'up') this.nowcast?.sendPending(); });
   }
 
   start(): void {
@@ -81,6 +90,7 @@ export class StationGateway extends EventEmitter {
     this.closer.start(); // first, catch up minutes a previous run stored but did not close
     for (const s of this.config.sensors) this.startSensor(s);
     this.uplink.start();
+    this.nowcast?.start();
     this.statusTimer = this.clock.every(60_000, () => {
       this.quota.enforce();
       this.uplink.publishStatus('online');
@@ -135,12 +145,14 @@ export class StationGateway extends EventEmitter {
       last_ack: this.uplink.lastAckAt,
       evictions: this.quota.summary(),
       sensors: this.health(),
+      ...(this.nowcast ? { nowcast: this.nowcast.summary() } : {}),
     };
   }
 
   async stop(): Promise<void> {
     this.statusTimer?.cancel();
     this.closer.stop();
+    await this.nowcast?.stop();
     await Promise.all(this.sensors.map((s) => s.driver.stop()));
     this.raw.flush();
     await this.uplink.stop();

@@ -66,4 +66,15 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (period, sensor, ts)
   ) WITHOUT ROWID;
   `,
+  /* 4 (issue #7) */ `
+  -- The station's nowcasts (gateway/pipeline/nowcast.ts): one per hour of inputs and model version.
+  CREATE TABLE nowcasts (
+    ts       INTEGER NOT NULL,             -- end of the last hour of inputs (the nowcast's "now"), UTC ms
+    model    TEXT    NOT NULL,             -- the model's manifest version
+    made     INTEGER NOT NULL,             -- clock ms when it was computed
+    payload  TEXT    NOT NULL,             -- the message as sent on bonin/v1/{station}/nowcast (JSON)
+    sent     INTEGER,                      -- clock ms of the broker's PUBACK; NULL: not yet sent
+    PRIMARY KEY (ts, model)
+  ) WITHOUT ROWID;
+  `,
 ];

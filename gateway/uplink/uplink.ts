@@ -252,6 +252,22 @@ export class Uplink extends EventEmitter {
     this.client.publish(this.topics.status, body, { qos: 1, retain: true });
   }
 
+  /**
+   * A nowcast (issue #7) on its own topic, QoS 1. It is not an outbox batch (no seq, no
+   * central ack): the caller keeps it in its own table and marks it sent on the broker's
+   * PUBACK (`done(true)`). Refused (false) when offline or when it does not fit the budget.
+   */
+  publishNowcast(body: string, done: (ok: boolean) => void): boolean {
+    const now = this.opts.clock.now();
+    const wire = publishBytes(this.topics.nowcast, Buffer.byteLength(body), this.opts.protocolVersion);
+    if (!this.client?.connected || this.budget.left(now) < wire) return false;
+    this.budget.spend(wire, now);
+    this.stats.messages++;
+    this.stats.bytes += wire;
+    this.client.publish(this.topics.nowcast, body, { qos: 1 }, (err) => done(!err));
+    return true;
+  }
+
   figures(now = this.opts.clock.now()) {
     return { ...this.stats, encoding: this.opts.encoding ?? 'compact', in_flight: this.inFlight.size, budget: this.budget.usage(now) };
   }
