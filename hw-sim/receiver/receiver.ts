@@ -9,6 +9,7 @@ import {
   type Clock, type Decoded, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
+import { ANY_NOWCAST, NowcastTable } from './nowcast.ts';
 import { wis2Notification, type Wis2Options } from './wis2.ts';
 
 export interface ReceiverOptions {
@@ -30,6 +31,8 @@ export interface ReceiverOptions {
 
 export class Receiver extends EventEmitter {
   readonly store: ReceiverStore;
+  /** nowcasts received (hw-sim/receiver/nowcast.ts) */
+  readonly nowcasts: NowcastTable;
   private client: MqttClient | null = null;
   private readonly clock: Clock;
   private gapTimer: Timer | null = null;
@@ -38,6 +41,7 @@ export class Receiver extends EventEmitter {
   constructor(private readonly opts: ReceiverOptions) {
     super();
     this.store = new ReceiverStore(opts.dbPath);
+    this.nowcasts = new NowcastTable(this.store.db);
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -51,7 +55,7 @@ export class Receiver extends EventEmitter {
       reconnectPeriod: 1000,
       ...(this.opts.tls ?? {}),
     });
-    this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : this.onBatch(topic, payload)));
+    this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : topic.endsWith('/nowcast') ? this.onNowcast(topic, payload) : this.onBatch(topic, payload)));
     if (this.opts.gapRequestEveryMs) this.gapTimer = this.clock.every(this.opts.gapRequestEveryMs, () => this.requestGaps());
     this.client.on('error', (err) => log(`receiver: ${err.message}`));
     return new Promise((resolve) => {
@@ -60,7 +64,8 @@ export class Receiver extends EventEmitter {
         const shared = this.opts.group && (this.opts.protocolVersion ?? 5) === 5 && connack.properties?.sharedSubscriptionAvailable !== false;
         this.subscribedTo = shared ? `$share/${this.opts.group}/${ANY_STATION.obs}` : ANY_STATION.obs;
         const reply = shared ? `$share/${this.opts.group}/${ANY_STATION.reply}` : ANY_STATION.reply;
-        this.client!.subscribe([this.subscribedTo, reply], { qos: 1 }, (err) => {
+        const nowcast = shared ? `$share/${this.opts.group}/${ANY_NOWCAST}` : ANY_NOWCAST;
+        this.client!.subscribe([this.subscribedTo, reply, nowcast], { qos: 1 }, (err) => {
           if (err) log(`receiver: subscribe failed: ${err.message}`);
           else resolve();
         });
@@ -114,6 +119,17 @@ export class Receiver extends EventEmitter {
       }
       this.emit(outcomes[i]!, b);
     });
+  }
+
+  /** A station's nowcast: stored once per (station, ts, model); a bad one is counted as rejected. */
+  private onNowcast(topic: string, payload: Buffer): void {
+    const out = this.nowcasts.accept(topic, payload, this.clock.now());
+    if (!out.ok) {
+      this.store.bump('rejected');
+      this.emit('rejected', { topic, error: out.error });
+      return;
+    }
+    this.emit('nowcast', out.nowcast, out.stored);
   }
 
   /** Ask each station (or one) on its `cmd` topic for the seq ranges missing here. Returns what was asked. */
