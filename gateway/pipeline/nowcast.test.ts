@@ -120,6 +120,13 @@ describe('NowcastRunner', () => {
     expect('made' in next && next.made.ts).toBe(T0 + HOUR);
     expect(runner.store.all().map((n) => n.ts)).toEqual([T0, T0 + HOUR]);
     expect(sent).toHaveLength(2);
+
+    // Sent nowcasts older than 30 days go when a new one is stored.
+    db.prepare('UPDATE nowcasts SET ts = ts - ? WHERE ts = ?').run(31 * 24 * HOUR, T0);
+    seedHours(db, T0 + HOUR, T0 + 2 * HOUR);
+    clock.advance(HOUR);
+    await runner.run();
+    expect(runner.store.all().map((n) => n.ts)).toEqual([T0 + HOUR, T0 + 2 * HOUR]);
   });
 
   it('withholds (stores and sends nothing, never NaN) when the current hour has no usable temperature', async () => {

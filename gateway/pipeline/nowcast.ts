@@ -57,6 +57,8 @@ export interface NowcastMessage {
 /** Runs after the hour's aggregates are closed (the minute closer's grace is 2 s). */
 const AFTER_PERIOD_MS = 30_000;
 const SEND_AT_ONCE = 24;
+/** Sent nowcasts are kept this long (30 days: ≈ 720 rows of ≈ 1 kB); unsent ones until they go. */
+const KEEP_MS = 30 * 24 * HOUR_MS;
 
 export type NowcastOutcome = { made: NowcastMessage } | { already: number } | { withheld: string } | { refused: string } | { busy: true };
 
@@ -123,6 +125,7 @@ export class NowcastRunner {
       rain_probability: round(nc.rain_probability), rain_hours: nc.rain_hours, substituted: nc.substituted,
     };
     this.store.save({ ts: end, model: version, made: msg.made, payload: JSON.stringify(msg) });
+    this.store.prune(end - KEEP_MS);
     this.stats.made++;
     this.stats.last_reason = null;
     this.o.log.info({ ts: new Date(end).toISOString(), model: version, substituted: nc.substituted }, 'nowcast: made');

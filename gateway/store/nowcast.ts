@@ -55,6 +55,11 @@ export class NowcastStore {
     return this.db.prepare('INSERT OR IGNORE INTO nowcasts (ts, model, made, payload) VALUES (?, ?, ?, ?)').run(n.ts, n.model, n.made, n.payload).changes > 0;
   }
 
+  /** Drops sent nowcasts older than `before` (a nowcast is worth little once its +6 h has passed). Returns rows dropped. */
+  prune(before: number): number {
+    return this.db.prepare('DELETE FROM nowcasts WHERE ts < ? AND sent IS NOT NULL').run(before).changes;
+  }
+
   has(ts: number, model: string): boolean {
     return this.db.prepare('SELECT 1 FROM nowcasts WHERE ts = ? AND model = ?').get(ts, model) !== undefined;
   }
