@@ -13,6 +13,8 @@ import { SHIPPED_MANIFEST, SHIPPED_MODEL_DIR } from '../../edge-model/nowcast.ts
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { Receiver } from '../../hw-sim/receiver/index.ts';
+import { freePort, Mosquitto } from '../helpers/mosquitto.ts';
 import type { Db } from '../../gateway/store/index.ts';
 import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -58,11 +60,12 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function station(nowcast: Record<string, unknown>) {
-  const clock = new ScaledClock({ speed: 30 });
+async function station(nowcast: Record<string, unknown>, broker?: string) {
+  // Five minutes into an hour: the seeded history's last hour stays the current one for the test's runs.
+  const clock = new ScaledClock({ speed: 30, origin: Math.floor(Date.now() / HOUR) * HOUR + 5 * 60_000 });
   const rig = await startRig(clock);
   cleanup.push(() => rig.stop());
-  const config = validateConfig({ ...rig.config, nowcast });
+  const config = validateConfig({ ...rig.config, nowcast, uplink: { ...rig.config.uplink, ...(broker ? { broker } : {}) } });
   const gateway = new StationGateway(config, clock, createLogger({ level: 'silent' }));
   cleanup.push(() => gateway.stop());
   seedHistory(gateway.db, Math.floor(clock.now() / HOUR) * HOUR);
@@ -106,5 +109,21 @@ describe('nowcast end to end (real LiteRT, real Mosquitto)', () => {
     await waitFor('two minute records made after the refusal at the receiver', () => after() >= 2, 30_000);
     expect(rig.receiver.nowcasts.list(STATION)).toEqual([]);
     expect(gateway.nowcast!.store.all()).toEqual([]);
+  });
+
+  it('a nowcast made while the broker is unreachable is kept and delivered when it appears', async () => {
+    const port = await freePort();
+    const { rig, gateway } = await station({ every_min: 2 }, `mqtt://127.0.0.1:${port}`);
+    gateway.start();
+    await waitFor('a nowcast made offline', () => gateway.nowcast!.store.all().length > 0, 30_000);
+    expect(gateway.nowcast!.store.unsent(10)).toHaveLength(1);
+    const late = await Mosquitto.startOn(port);
+    cleanup.push(() => late.stop());
+    const receiver = new Receiver({ broker: late.url, dbPath: join(rig.dir, 'late-receiver.db'), group: 'e2e' });
+    await receiver.start();
+    cleanup.push(() => receiver.stop());
+    await waitFor('the nowcast at the late receiver', () => receiver.nowcasts.list(STATION).length > 0, 30_000);
+    expect(receiver.nowcasts.list(STATION)[0]).toEqual(JSON.parse(gateway.nowcast!.store.all()[0]!.payload));
+    await waitFor('marked sent', () => gateway.nowcast!.store.unsent(10).length === 0);
   });
 });
