@@ -5,8 +5,12 @@
 // 10-s PTU and rain counter) and aggregated by the gateway's own minute aggregation.
 // Beside it, same records: JSON one batch a minute as the v1 uplink sends it, and JSON
 // hourly (what batching alone would give).
-import { encodeCompact, makeBatch, qc, topics, type MinuteRecord, type Observation, type Quantity } from '../core/index.ts';
+// Since issue #6 the gateway's batches also carry the 10-min and hourly aggregates, each in
+// the batch of the minute that closes it: every figure counts their bytes too (still divided
+// by the minute records), and `wire_bytes_per_min_record_minutes_only` is the figure without.
+import { encodeCompact, makeBatch, qc, topics, type MinuteRecord, type Observation, type Quantity, type WireRecord } from '../core/index.ts';
 import { aggregateMinute } from '../gateway/aggregate/minute.ts';
+import { aggregatePeriod, PERIODS, type PeriodName } from '../gateway/aggregate/period.ts';
 import { nycReplay } from '../hw-sim/index.ts';
 
 const STATION = '0-392-0-47971';
@@ -51,23 +55,43 @@ export function replayMinutes(hours: number): MinuteRecord[] {
   return out;
 }
 
+/** The 10-min / hourly aggregates the minute at index i of `recs` closes, as the gateway's batch carries them. */
+function periodsClosedBy(recs: MinuteRecord[], i: number): WireRecord[] {
+  const end = recs[i]!.ts + 60_000;
+  const out: WireRecord[] = [];
+  const pressureAt = (t: number) => recs[i + (t - end) / 60_000]?.values.air_pressure ?? null;
+  for (const [period, ms] of Object.entries(PERIODS) as Array<[PeriodName, number]>) {
+    if (end % ms !== 0 || i + 1 < ms / 60_000) continue;
+    const minutes = recs.slice(i + 1 - ms / 60_000, i + 1);
+    const a = aggregatePeriod({
+      period, start: end - ms, sensor: 'wxt530', minutes, elevationM: 3,
+      pressure: period === '1h' ? { p0: pressureAt(end), p15: pressureAt(end - 90 * 60_000), p3: pressureAt(end - 180 * 60_000) } : undefined,
+    });
+    out.push({ ts: a.ts, sensor: a.sensor, period: a.period, values: a.values });
+  }
+  return out;
+}
+
 export function benchWire(): Record<string, number> {
   const recs = replayMinutes(HOURS);
   const topic = topics(STATION).obs;
   let compact = 0;
+  let compactMinutes = 0;
   let jsonMinute = 0;
   let jsonHourly = 0;
   let seq = 1;
   for (let h = 0; h < HOURS; h++) {
     const hour = recs.slice(h * 60, h * 60 + 60);
-    const parts = hour.map((r) => ({ seq: seq++, created: r.ts + 62_000, records: [r] }));
+    const parts = hour.map((r, k) => ({ seq: seq++, created: r.ts + 62_000, records: [r, ...periodsClosedBy(recs, h * 60 + k)] }));
     compact += mqttPublishBytes(topic, encodeCompact(STATION, parts).length);
+    compactMinutes += mqttPublishBytes(topic, encodeCompact(STATION, parts.map((p) => ({ ...p, records: [p.records[0]!] }))).length);
     for (const p of parts) jsonMinute += mqttPublishBytes(topic, Buffer.byteLength(JSON.stringify(makeBatch(STATION, p.seq, p.created, p.records))));
-    jsonHourly += mqttPublishBytes(topic, Buffer.byteLength(JSON.stringify(makeBatch(STATION, parts[0]!.seq, parts[0]!.created, hour))));
+    jsonHourly += mqttPublishBytes(topic, Buffer.byteLength(JSON.stringify(makeBatch(STATION, parts[0]!.seq, parts[0]!.created, parts.flatMap((p) => p.records)))));
   }
   const n = recs.length;
   return {
     wire_bytes_per_min_record: Math.round((compact / n) * 100) / 100,
+    wire_bytes_per_min_record_minutes_only: Math.round((compactMinutes / n) * 100) / 100,
     json_bytes_per_min_record: Math.round((jsonMinute / n) * 10) / 10,
     json_hourly_bytes_per_min_record: Math.round((jsonHourly / n) * 10) / 10,
     wire_records_measured: n,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { QC_FLAGS, QC_REASONS } from './qc.ts';
 import { QUANTITY_NAMES } from './quantities.ts';
 import { decodeCompact, encodeCompact, quantiseRecord, quantiseValue, type BatchPart } from './wire-compact.ts';
-import { batchChecksum, type MinuteRecord } from './wire.ts';
+import { batchChecksum, PERIOD_STATS, type MinuteRecord, type WireRecord } from './wire.ts';
 
 const T0 = Date.UTC(2026, 6, 1);
 const minute = (i: number, t: number): MinuteRecord => ({
@@ -54,6 +54,41 @@ describe('compact encoding', () => {
     recs.push({ ts: T0 - 1, sensor: 'empty', values: {} }); // a record with no value at all, ts going back
     const out = roundTrip([{ seq: 1, created: T0, records: recs }]);
     expect(out[0]!.records).toEqual(recs);
+  });
+
+  it('carries 10-min and hourly aggregates beside minutes: period, every statistic, every flag, nulls (format version 2)', () => {
+    const keys = [...QUANTITY_NAMES, ...PERIOD_STATS];
+    const aggs: WireRecord[] = [];
+    let i = 0;
+    for (const f of QC_FLAGS) {
+      for (const k of keys) {
+        const r = QC_REASONS.filter((_, b) => (i * 7) & (1 << b));
+        const v = i % 5 === 0 ? null : quantiseValue(k, (i * 13.37) % 400 - 20);
+        aggs.push({ ts: T0 + i * 600_000, sensor: i % 3 ? 'wxt530' : 'windsonic', period: i % 2 ? '10min' : '1h', values: { [k]: { v, f, n: i % 61, ...(r.length ? { r } : {}) } } });
+        i++;
+      }
+    }
+    // mixed in one message: minutes, a 10-min and an hourly aggregate on the same ts (keyed apart by period)
+    const mixed: WireRecord[] = [minute(0, 20.04), { ...minute(0, 20.5), period: '10min' }, { ...minute(0, 21), period: '1h' }, minute(1, 20.2)];
+    const parts: BatchPart[] = [{ seq: 7, created: T0, records: mixed }, { seq: 8, created: T0 + 60_000, records: aggs }];
+    const msg = encodeCompact('STN', parts);
+    expect(msg[1]).toBe(2);
+    const out = roundTrip(parts);
+    expect(out[0]!.records).toEqual(mixed.map(quantiseRecord));
+    expect(out[0]!.records.map((r) => r.period)).toEqual([undefined, '10min', '1h', undefined]);
+    expect('period' in out[0]!.records[0]!).toBe(false); // a minute comes back exactly as wire v1 sent it
+    expect(out[1]!.records).toEqual(aggs);
+    expect(out[1]!.sha256).toBe(batchChecksum('STN', 8, aggs));
+    // the aggregates' statistics at their own resolution
+    expect(quantiseValue('air_pressure_tendency_characteristic', 2.4)).toBe(2);
+    expect(quantiseValue('wind_from_direction_sd', 12.345)).toBe(12.3);
+  });
+
+  it('writes format version 1, byte for byte as before, when a message holds minutes only', () => {
+    const msg = encodeCompact('STN', [{ seq: 1, created: T0, records: [minute(0, 20), minute(1, 20.5)] }]);
+    expect(msg[1]).toBe(1);
+    const d = decodeCompact('STN', msg);
+    expect(d.ok && d.batches[0]!.records.every((r) => !('period' in r))).toBe(true);
   });
 
   it('quantises to the sensor resolution and documents it by quantiseRecord', () => {

@@ -11,12 +11,21 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, brotliDecompressSync, constants as zc, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { QC_FLAGS, QC_REASONS, type QcFlag, type QcReason } from './qc.ts';
 import { QUANTITY_NAMES, type Quantity } from './quantities.ts';
-import { batchChecksum, type MinuteRecord, type MinuteValue, type ObsBatch } from './wire.ts';
+import { batchChecksum, PERIOD_STATS, WIRE_PERIODS, type MinuteValue, type ObsBatch, type PeriodStat, type WireKey, type WireRecord } from './wire.ts';
 
 /** First byte of a compact message. A JSON batch starts with `{` (0x7b), so the two never mix. */
 export const COMPACT_MAGIC = 0xb2;
-/** Compact format version (second byte). */
-export const COMPACT_VERSION = 1;
+/**
+ * Compact format version (second byte). 1: minute records only; 2: adds a period per record
+ * (10-min and hourly aggregates, issue #6). The encoder writes 1 whenever it can, so a
+ * message of minutes is byte for byte what it was; the decoder reads both.
+ */
+export const COMPACT_VERSION = 2;
+const VERSIONS = new Set([1, 2]);
+/** Column key byte of a period statistic: 128 + its PERIOD_STATS index (quantities keep 0–127). */
+const STAT_KEY_BASE = 128;
+/** Period byte per record (version 2): 0 the minute, then WIRE_PERIODS in order. */
+const PERIOD_CODES = [undefined, ...WIRE_PERIODS] as const;
 const COMPRESSORS = ['none', 'deflate-raw', 'brotli'] as const;
 /** A decoded message bigger than this is refused (a hostile or corrupt payload cannot blow memory). */
 const MAX_BODY = 16 * 1024 * 1024;
@@ -34,21 +43,36 @@ export const RESOLUTION_DECIMALS: Record<Quantity, number> = {
   heater_temperature: 1, heating_voltage: 1, supply_voltage: 1,
 };
 
+/** Decimals of the aggregates' own statistics: those of the quantity they describe; σθ to 0.1°, the WMO tendency code a whole number. */
+export const STAT_DECIMALS: Record<PeriodStat, number> = {
+  air_temperature_max: 1, air_temperature_min: 1, rainfall_rate_max: 1,
+  wind_from_direction_sd: 1, wind_speed_resultant: 1, wind_from_direction_resultant: 0,
+  air_pressure_change_3h: 1, air_pressure_tendency: 1, air_pressure_tendency_characteristic: 0,
+};
+
+const decimalsOf = (k: WireKey): number => (k in STAT_DECIMALS ? STAT_DECIMALS[k as PeriodStat] : RESOLUTION_DECIMALS[k as Quantity]);
+/** Every column the encoder knows, with its key byte, in the order columns are written. */
+const COLUMNS: Array<[WireKey, number]> = [
+  ...QUANTITY_NAMES.map((q, i): [WireKey, number] => [q, i]),
+  ...PERIOD_STATS.map((k, i): [WireKey, number] => [k, STAT_KEY_BASE + i]),
+];
+const keyOfByte = (b: number): WireKey | undefined => (b >= STAT_KEY_BASE ? PERIOD_STATS[b - STAT_KEY_BASE] : QUANTITY_NAMES[b]);
+
 /** One outbox batch as carried in a compact message (the JSON batch without v, station, sha256). */
-export interface BatchPart { seq: number; created: number; records: MinuteRecord[] }
+export interface BatchPart { seq: number; created: number; records: WireRecord[] }
 
 /** The value as the compact encoding delivers it. */
-export function quantiseValue(q: Quantity, v: number | null): number | null {
+export function quantiseValue(q: WireKey, v: number | null): number | null {
   if (v === null) return null;
-  const d = RESOLUTION_DECIMALS[q];
+  const d = decimalsOf(q);
   const i = Math.round(v * 10 ** d);
   return i === 0 ? 0 : i / 10 ** d; // no -0
 }
 
 /** A record exactly as the receiver will decode it from a compact message. */
-export function quantiseRecord(r: MinuteRecord): MinuteRecord {
-  const values: MinuteRecord['values'] = {};
-  for (const [q, mv] of Object.entries(r.values) as [Quantity, MinuteValue][]) {
+export function quantiseRecord<R extends WireRecord>(r: R): R {
+  const values: WireRecord['values'] = {};
+  for (const [q, mv] of Object.entries(r.values) as [WireKey, MinuteValue][]) {
     const out: MinuteValue = { v: quantiseValue(q, mv.v), f: mv.f, n: mv.n };
     // Reasons are a set: delivered in QC_REASONS order, an empty list as none.
     if (mv.r?.length) out.r = QC_REASONS.filter((x) => mv.r!.includes(x));
@@ -135,15 +159,18 @@ export function encodeCompact(station: string, parts: BatchPart[]): Buffer {
   w.uint(sensors.length);
   for (const s of sensors) w.str(s);
   if (sensors.length > 1) for (const r of recs) w.uint(sensors.indexOf(r.sensor));
+  // Version 2 only: each record's period (aggregates travel with the minutes that close them).
+  const withPeriods = recs.some((r) => r.period !== undefined);
+  if (withPeriods) for (const r of recs) w.byte(PERIOD_CODES.indexOf(r.period));
   let prevTs = 0;
   for (const r of recs) { w.int(r.ts - prevTs); prevTs = r.ts; }
   // One column per quantity: presence bitmap, then head bytes, reasons, n, values. Columns
   // keep like with like, which is what the compressor after us feeds on.
-  const present = QUANTITY_NAMES.filter((q) => recs.some((r) => r.values[q] !== undefined));
+  const present = COLUMNS.filter(([q]) => recs.some((r) => r.values[q] !== undefined));
   w.uint(present.length);
-  for (const q of present) {
-    const d = RESOLUTION_DECIMALS[q];
-    w.byte(QUANTITY_NAMES.indexOf(q));
+  for (const [q, key] of present) {
+    const d = decimalsOf(q);
+    w.byte(key);
     w.byte(d);
     const col = recs.map((r) => r.values[q]);
     const bitmap = Buffer.alloc(Math.ceil(recs.length / 8));
@@ -184,7 +211,7 @@ export function encodeCompact(station: string, parts: BatchPart[]): Buffer {
     [2, brotliCompressSync(full, { params: { [zc.BROTLI_PARAM_QUALITY]: 11, [zc.BROTLI_PARAM_LGWIN]: 16, [zc.BROTLI_PARAM_SIZE_HINT]: full.length } })],
   ];
   const [id, payload] = candidates.reduce((a, b) => (b[1].length < a[1].length ? b : a));
-  return Buffer.concat([Buffer.from([COMPACT_MAGIC, COMPACT_VERSION, id]), payload]);
+  return Buffer.concat([Buffer.from([COMPACT_MAGIC, withPeriods ? 2 : 1, id]), payload]);
 }
 
 export function isCompact(payload: Buffer): boolean {
@@ -200,7 +227,7 @@ export type DecodedCompact = { ok: true; batches: ObsBatch[] } | { ok: false; er
 export function decodeCompact(station: string, payload: Buffer): DecodedCompact {
   try {
     if (payload.length < 3 || payload[0] !== COMPACT_MAGIC) return { ok: false, error: 'not a compact message' };
-    if (payload[1] !== COMPACT_VERSION) return { ok: false, error: `compact version ${payload[1]} unknown (this side knows ${COMPACT_VERSION})` };
+    if (!VERSIONS.has(payload[1]!)) return { ok: false, error: `compact version ${payload[1]} unknown (this side knows 1–${COMPACT_VERSION})` };
     const comp = COMPRESSORS[payload[2]!];
     const packed = payload.subarray(3);
     let full: Buffer;
@@ -211,13 +238,13 @@ export function decodeCompact(station: string, payload: Buffer): DecodedCompact 
     if (full.length < 4) return { ok: false, error: 'compact: message too short' };
     const body = full.subarray(0, full.length - 4);
     if (!checksum(station, body).equals(full.subarray(full.length - 4))) return { ok: false, error: `checksum mismatch (station ${station})` };
-    return { ok: true, batches: readBody(station, new Reader(body)) };
+    return { ok: true, batches: readBody(station, new Reader(body), payload[1]!) };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
 }
 
-function readBody(station: string, r: Reader): ObsBatch[] {
+function readBody(station: string, r: Reader, version: number): ObsBatch[] {
   const nParts = r.uint();
   const heads: Array<{ seq: number; created: number; n: number }> = [];
   let seq = 0;
@@ -232,17 +259,20 @@ function readBody(station: string, r: Reader): ObsBatch[] {
   const total = heads.reduce((s, h) => s + h.n, 0);
   const sensors = Array.from({ length: r.uint() }, () => r.str());
   const sensorOf = sensors.length > 1 ? Array.from({ length: total }, () => r.uint()) : new Array<number>(total).fill(0);
-  const recs: MinuteRecord[] = [];
+  const periodOf = version >= 2 ? Array.from({ length: total }, () => r.byte()) : new Array<number>(total).fill(0);
+  const recs: WireRecord[] = [];
   let ts = 0;
   for (let i = 0; i < total; i++) {
     ts += r.int();
     const sensor = sensors[sensorOf[i]!];
     if (sensor === undefined) throw new Error('compact: sensor index out of range');
-    recs.push({ ts, sensor, values: {} });
+    if (periodOf[i]! >= PERIOD_CODES.length) throw new Error('compact: unknown period code');
+    const period = PERIOD_CODES[periodOf[i]!];
+    recs.push(period ? { ts, sensor, period, values: {} } : { ts, sensor, values: {} });
   }
   const nCols = r.uint();
   for (let c = 0; c < nCols; c++) {
-    const q = QUANTITY_NAMES[r.byte()];
+    const q = keyOfByte(r.byte());
     if (!q) throw new Error('compact: unknown quantity index');
     const d = r.byte();
     const bitmap = r.bytes(Math.ceil(total / 8));

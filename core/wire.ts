@@ -1,5 +1,6 @@
 // Uplink contract v1 (docs/uplink.md): topics, batch and ack shapes, checksum.
-// JSON for now; issue #5 adds the compact encoding under the same version field.
+// JSON here; the compact encoding (core/wire-compact.ts) carries the same records. A record
+// is a minute or, with `period`, a 10-min / hourly aggregate (issue #6): still wire v1.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { QC_FLAGS, QC_REASONS } from './qc.ts';
@@ -33,20 +34,50 @@ const minuteValue = z.object({
 });
 export type MinuteValue = z.infer<typeof minuteValue>;
 
-const minuteRecord = z.object({
-  /** start of the minute, UTC ms */
+/**
+ * Statistics a 10-min or hourly aggregate carries besides the means and sums of quantities
+ * (gateway/aggregate/period.ts `PeriodKey`). Append only: the compact encoding numbers them.
+ */
+export const PERIOD_STATS = [
+  'air_temperature_max', 'air_temperature_min', 'rainfall_rate_max',
+  'wind_from_direction_sd', 'wind_speed_resultant', 'wind_from_direction_resultant',
+  'air_pressure_change_3h', 'air_pressure_tendency', 'air_pressure_tendency_characteristic',
+] as const;
+export type PeriodStat = (typeof PERIOD_STATS)[number];
+export type WireKey = Quantity | PeriodStat;
+
+/** Aggregation periods on the wire besides the minute. A record without `period` is a minute (wire v1 as first sent). */
+export const WIRE_PERIODS = ['10min', '1h'] as const;
+export type WirePeriod = (typeof WIRE_PERIODS)[number];
+
+const wireRecord = z.object({
+  /** start of the minute (or of the period), UTC ms */
   ts: z.number().int(),
   sensor: z.string().min(1),
-  values: z.partialRecord(z.enum(QUANTITY_NAMES as [Quantity, ...Quantity[]]), minuteValue),
+  /** absent: a one-minute record; '10min' / '1h': an aggregate of that period starting at ts */
+  period: z.enum(WIRE_PERIODS).optional(),
+  values: z.partialRecord(z.enum([...QUANTITY_NAMES, ...PERIOD_STATS] as unknown as [WireKey, ...WireKey[]]), minuteValue),
 });
-export type MinuteRecord = z.infer<typeof minuteRecord>;
+/** Any record a batch carries: a minute record or a 10-min / hourly aggregate. */
+export type WireRecord = z.infer<typeof wireRecord>;
+
+/** One sensor's one-minute record (a WireRecord without period, quantities only). */
+export interface MinuteRecord {
+  /** start of the minute, UTC ms */
+  ts: number;
+  sensor: string;
+  values: Partial<Record<Quantity, MinuteValue>>;
+}
+
+/** The period of a record as the receiver keys it. */
+export const periodOf = (r: Pick<WireRecord, 'period'>): '1min' | WirePeriod => r.period ?? '1min';
 
 export const obsBatchSchema = z.object({
   v: z.literal(WIRE_VERSION),
   station: z.string().min(1),
   seq: z.number().int().positive(),
   created: z.number().int(),
-  records: z.array(minuteRecord),
+  records: z.array(wireRecord),
   /** hex sha256 of JSON.stringify([station, seq, records]) */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
@@ -109,11 +140,11 @@ export function toRanges(seqs: number[]): Array<[number, number]> {
   return out;
 }
 
-export function batchChecksum(station: string, seq: number, records: MinuteRecord[]): string {
+export function batchChecksum(station: string, seq: number, records: WireRecord[]): string {
   return createHash('sha256').update(JSON.stringify([station, seq, records])).digest('hex');
 }
 
-export function makeBatch(station: string, seq: number, created: number, records: MinuteRecord[]): ObsBatch {
+export function makeBatch(station: string, seq: number, created: number, records: WireRecord[]): ObsBatch {
   return { v: WIRE_VERSION, station, seq, created, records, sha256: batchChecksum(station, seq, records) };
 }
 
@@ -131,7 +162,7 @@ export function decodeBatch(payload: Buffer | string): Decoded<ObsBatch> {
   if (!parsed.success) return { ok: false, error: `not a v1 batch: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
   const b = parsed.data;
   // Checksum over the records as sent (zod's output may order keys differently).
-  const rawRecords = (json as { records: MinuteRecord[] }).records;
+  const rawRecords = (json as { records: WireRecord[] }).records;
   if (batchChecksum(b.station, b.seq, rawRecords) !== b.sha256) return { ok: false, error: `checksum mismatch for ${b.station} seq ${b.seq}` };
   return { ok: true, value: b };
 }

@@ -2,7 +2,9 @@
 // store (not from memory, so a restarted gateway aggregates what the killed one stored),
 // runs the minute QC against the sensor's stored past (step, persistence, consistency),
 // cross-checks redundant sensors, and commits records + outbox batch + the 10-min/hourly
-// aggregates those minutes complete, in one transaction.
+// aggregates those minutes complete, in one transaction: the aggregates travel in the same
+// outbox batch as the minutes. A full disk (SQLITE_FULL) rolls that transaction back; the
+// closer asks the store to make room (`onDiskFull`) and closes the same minutes next time.
 import type { Clock, MinuteRecord, Quantity, Timer } from '../../core/index.ts';
 import { aggregateMinute, MINUTE_MS } from '../aggregate/minute.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
@@ -10,7 +12,8 @@ import { qcMinute, qcSettings, type QcSettings } from '../qc/minute.ts';
 import { crossCheck, type RedundancyRules, type StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
 import { AggregateStore } from './aggregates-periods.ts';
-import type { Outbox } from '../store/outbox.ts';
+import { isDiskFull } from '../store/disk-full.ts';
+import { toWireRecord, type Outbox } from '../store/outbox.ts';
 import { readRaw, type RawWriter } from '../store/raw.ts';
 
 export interface MinuteCloserOptions {
@@ -29,6 +32,11 @@ export interface MinuteCloserOptions {
   redundancy?: RedundancyRules;
   onCommit?: (records: MinuteRecord[], seq: number | null) => void;
   onAggregates?: (aggregates: PeriodAggregate[]) => void;
+  /**
+   * A close failed on a full disk (nothing of it was committed): make room, e.g.
+   * StoreQuota.onDiskFull. Without it the error is thrown as any other.
+   */
+  onDiskFull?: (err: Error) => void;
 }
 
 /** Minute QC looks back this many minutes (persistence needs 60). */
@@ -40,6 +48,8 @@ export class MinuteCloser {
   private readonly grace: number;
   private readonly qc: QcSettings;
   readonly aggregates: AggregateStore;
+  /** closes that failed on a full disk (each retried at the next tick) */
+  diskFullEvents = 0;
 
   constructor(private readonly o: MinuteCloserOptions) {
     this.startedAt = o.clock.now();
@@ -54,7 +64,7 @@ export class MinuteCloser {
   }
 
   start(): void {
-    this.closeDue();
+    this.closeOrMakeRoom();
     this.schedule();
   }
 
@@ -67,9 +77,25 @@ export class MinuteCloser {
     const now = this.o.clock.now();
     const next = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS + this.grace;
     this.timer = this.o.clock.after(next - now, () => {
-      this.closeDue();
+      // schedule first: whatever this close throws, the next minute is still closed
       this.schedule();
+      this.closeOrMakeRoom();
     });
+  }
+
+  /**
+   * closeDue from a timer: a full disk must not crash the gateway. The failed transaction
+   * left nothing behind (lastAggregated did not move), so the next tick closes the same
+   * minutes, after the store has made room.
+   */
+  private closeOrMakeRoom(): void {
+    try {
+      this.closeDue();
+    } catch (err) {
+      if (!this.o.onDiskFull || !isDiskFull(err)) throw err;
+      this.diskFullEvents++;
+      this.o.onDiskFull(err as Error);
+    }
   }
 
   /** Aggregate and commit every minute that has closed since the last one done. */
@@ -93,12 +119,12 @@ export class MinuteCloser {
     const stationMinutes = this.crossCheck(records);
     records = stationMinutes.records;
     const periods: PeriodAggregate[] = [];
-    const seq = this.o.db.transaction(() => {
-      const s = this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()));
+    const seq = this.o.db.transaction(() => this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()), () => {
+      // runs once the minutes are stored: the periods read them back
       for (const m of stationMinutes.station) this.aggregates.save('1min', 'station', m.ts, m);
       for (const r of records) periods.push(...this.aggregates.closePeriodsEndingWith(r.sensor, r.ts, this.o.elevationM));
-      return s;
-    })();
+      return periods.map(toWireRecord);
+    }))();
     this.o.onCommit?.(records, seq);
     if (periods.length) this.o.onAggregates?.(periods);
     return records;

@@ -65,6 +65,10 @@ export class StationGateway extends EventEmitter {
       qc: qcSettings({ climate: config.qc.climate_limits as ClimateLimits, step: config.qc.step, persistence: config.qc.persistence, elevationM: config.station.elevation_m }),
       redundancy: config.qc.redundancy,
       onAggregates: (aggregates) => this.emit('aggregates', aggregates),
+      onDiskFull: (err) => {
+        const evicted = this.quota.onDiskFull();
+        this.log.error({ err: err.message, evicted: evicted.length }, 'store: disk full while closing minutes; evicted by priority, closing them again next minute');
+      },
     });
     const u = config.uplink;
     this.uplink = new Uplink(this.outbox, {

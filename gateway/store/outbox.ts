@@ -1,7 +1,8 @@
 // Minute records and the outbox. A minute record and the batch that carries it are written
 // in one transaction: after a crash either both exist or neither, so nothing committed can
-// miss the uplink, and a seq is never given twice.
-import { makeBatch, type BatchPart, type MinuteRecord } from '../../core/index.ts';
+// miss the uplink, and a seq is never given twice. The 10-min and hourly aggregates those
+// minutes complete ride in the same batch (records with `period`), committed with them.
+import { makeBatch, type BatchPart, type MinuteRecord, type WireRecord } from '../../core/index.ts';
 import type { Db } from './db.ts';
 
 export interface OutboxRow { seq: number; created: number; n_records: number; payload: string; attempts: number; last_sent: number | null }
@@ -49,9 +50,11 @@ export class Outbox {
   /**
    * Store the records of closed minutes and put the new ones in one outbox batch.
    * Records already stored (a minute aggregated before a crash) are not sent twice.
+   * `periodsOf` runs once the minutes are stored, in the same transaction: it builds (and
+   * stores) the 10-min / hourly aggregates they complete, which travel in the same batch.
    * Returns the batch's seq, or null when nothing was new.
    */
-  commitMinutes(records: MinuteRecord[], now: number): number | null {
+  commitMinutes(records: MinuteRecord[], now: number, periodsOf?: () => WireRecord[]): number | null {
     return this.db.transaction(() => {
       const insert = this.db.prepare('INSERT OR IGNORE INTO minute_records (sensor, ts, record) VALUES (?, ?, ?)');
       const fresh = records.filter((r) => insert.run(r.sensor, r.ts, JSON.stringify(r)).changes === 1);
@@ -59,11 +62,13 @@ export class Outbox {
         const last = this.lastAggregatedMinute(r.sensor);
         if (last === null || r.ts > last) this.setState(`aggregated:${r.sensor}`, r.ts);
       }
-      if (!fresh.length) return null;
-      const seq = Number(this.db.prepare("INSERT INTO outbox (created, n_records, payload) VALUES (?, ?, '')").run(now, fresh.length).lastInsertRowid);
+      const periods = periodsOf?.() ?? [];
+      if (!fresh.length && !periods.length) return null;
+      const all: WireRecord[] = [...fresh, ...periods];
+      const seq = Number(this.db.prepare("INSERT INTO outbox (created, n_records, payload) VALUES (?, ?, '')").run(now, all.length).lastInsertRowid);
       const tag = this.db.prepare('UPDATE minute_records SET seq = ? WHERE sensor = ? AND ts = ?');
       for (const r of fresh) tag.run(seq, r.sensor, r.ts);
-      this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, fresh)), seq);
+      this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, all)), seq);
       return seq;
     })();
   }
@@ -109,11 +114,29 @@ export class Outbox {
         const records = (recs.all(s) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as MinuteRecord);
         // Acked and then its records evicted (or stored before seqs were kept): say so.
         if (!records.length) answer.unknown.push(s);
-        else answer.resent.push({ seq: s, created: (created.get(s) as { t: number }).t, records });
+        else answer.resent.push({ seq: s, created: (created.get(s) as { t: number }).t, records: [...records, ...this.periodsClosedBy(records)] });
       }
     }
     if (answer.pending.length) this.makeDue(answer.pending);
     return answer;
+  }
+
+  /**
+   * The 10-min / hourly aggregates a batch of minutes completed (a period ends with the
+   * minute that closes it: the rule of gateway/pipeline/aggregates-periods.ts), as stored.
+   */
+  private periodsClosedBy(minutes: MinuteRecord[]): WireRecord[] {
+    const get = this.db.prepare('SELECT record FROM aggregates WHERE period = ? AND sensor = ? AND ts = ?');
+    const out: WireRecord[] = [];
+    for (const m of minutes) {
+      for (const [period, ms] of [['10min', 600_000], ['1h', 3_600_000]] as const) {
+        const end = m.ts + 60_000;
+        if (end % ms !== 0) continue;
+        const row = get.get(period, m.sensor, end - ms) as { record: string } | undefined;
+        if (row) out.push(toWireRecord(JSON.parse(row.record) as WireRecord));
+      }
+    }
+    return out;
   }
 
   markSent(seqs: number[], now: number): void {
@@ -163,4 +186,9 @@ export class Outbox {
   committedKeys(): Array<{ sensor: string; ts: number }> {
     return this.db.prepare('SELECT sensor, ts FROM minute_records ORDER BY ts').all() as Array<{ sensor: string; ts: number }>;
   }
+}
+
+/** A 10-min / hourly aggregate as a batch carries it: `{ts, sensor, period, values}`. */
+export function toWireRecord(a: Pick<WireRecord, 'ts' | 'sensor' | 'period' | 'values'>): WireRecord {
+  return { ts: a.ts, sensor: a.sensor, period: a.period, values: a.values };
 }

@@ -1,11 +1,16 @@
 // The reference receiver's own database: one row per (station, seq) batch and one per
-// (station, sensor, minute) record. The primary keys are the de-duplication.
+// (station, sensor, period, ts) record — period '1min' for a minute record, '10min' / '1h'
+// for the aggregates that travel beside them, so an aggregate starting at 06:00 never
+// stands in for the 06:00 minute. The primary keys are the de-duplication.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ObsBatch } from '../../core/index.ts';
+import { periodOf, type ObsBatch } from '../../core/index.ts';
 
-export interface ReceiverCounts { batches: number; records: number; duplicateBatches: number; duplicateRecords: number; rejected: number }
+/** `records` counts minute records only (what the stations' audits compare); `aggregates` the 10-min and hourly ones. */
+export interface ReceiverCounts { batches: number; records: number; aggregates: number; duplicateBatches: number; duplicateRecords: number; rejected: number }
+
+export type RecordPeriod = '1min' | '10min' | '1h';
 
 export class ReceiverStore {
   readonly db: Database.Database;
@@ -19,21 +24,21 @@ export class ReceiverStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS batches (station TEXT NOT NULL, seq INTEGER NOT NULL, received INTEGER NOT NULL, n_records INTEGER NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS records (station TEXT NOT NULL, sensor TEXT NOT NULL, ts INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (station, sensor, ts)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
       -- seq ranges a station said it evicted or never had: gaps that will never fill
       CREATE TABLE IF NOT EXISTS settled (station TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
     `);
+    this.migrateRecords();
     const bump = this.db.prepare('INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n');
     const insBatch = this.db.prepare('INSERT OR IGNORE INTO batches (station, seq, received, n_records) VALUES (?, ?, ?, ?)');
-    const insRecord = this.db.prepare('INSERT OR IGNORE INTO records (station, sensor, ts, seq, record) VALUES (?, ?, ?, ?, ?)');
+    const insRecord = this.db.prepare('INSERT OR IGNORE INTO records (station, sensor, period, ts, seq, record) VALUES (?, ?, ?, ?, ?, ?)');
     this.saveBatch = this.db.transaction((b: ObsBatch, now: number): 'stored' | 'duplicate' => {
       if (insBatch.run(b.station, b.seq, now, b.records.length).changes === 0) {
         bump.run('duplicate_batches', 1);
         return 'duplicate';
       }
       let dupRecords = 0;
-      for (const r of b.records) if (insRecord.run(b.station, r.sensor, r.ts, b.seq, JSON.stringify(r)).changes === 0) dupRecords++;
+      for (const r of b.records) if (insRecord.run(b.station, r.sensor, periodOf(r), r.ts, b.seq, JSON.stringify(r)).changes === 0) dupRecords++;
       if (dupRecords) bump.run('duplicate_records', dupRecords);
       return 'stored';
     });
@@ -41,6 +46,18 @@ export class ReceiverStore {
   }
 
   readonly bump: (name: string) => void;
+
+  /** The records table keyed by period; a database made before it had minutes only, which it keeps as '1min'. */
+  private migrateRecords(): void {
+    const create = (name: string) => `CREATE TABLE ${name} (station TEXT NOT NULL, sensor TEXT NOT NULL, period TEXT NOT NULL DEFAULT '1min', ts INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (station, sensor, period, ts)) WITHOUT ROWID`;
+    const cols = (this.db.prepare('PRAGMA table_info(records)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!cols.length) this.db.exec(create('records'));
+    else if (!cols.includes('period')) {
+      this.db.transaction(() => {
+        this.db.exec(`${create('records_new')}; INSERT INTO records_new (station, sensor, period, ts, seq, record) SELECT station, sensor, '1min', ts, seq, record FROM records; DROP TABLE records; ALTER TABLE records_new RENAME TO records;`);
+      })();
+    }
+  }
 
   /** Store a verified batch once; a batch already held is a duplicate (still to be acked). */
   store(batch: ObsBatch, now: number): 'stored' | 'duplicate' {
@@ -52,7 +69,8 @@ export class ReceiverStore {
     const counter = (name: string) => n('SELECT n FROM counters WHERE name = ?', name);
     return {
       batches: n('SELECT count(*) AS n FROM batches'),
-      records: n('SELECT count(*) AS n FROM records'),
+      records: n("SELECT count(*) AS n FROM records WHERE period = '1min'"),
+      aggregates: n("SELECT count(*) AS n FROM records WHERE period <> '1min'"),
       duplicateBatches: counter('duplicate_batches'),
       duplicateRecords: counter('duplicate_records'),
       rejected: counter('rejected'),
@@ -97,8 +115,14 @@ export class ReceiverStore {
     return { evicted: n('evicted'), unknown: n('unknown') };
   }
 
-  hasRecord(station: string, sensor: string, ts: number): boolean {
-    return this.db.prepare('SELECT 1 FROM records WHERE station = ? AND sensor = ? AND ts = ?').get(station, sensor, ts) !== undefined;
+  hasRecord(station: string, sensor: string, ts: number, period: RecordPeriod = '1min'): boolean {
+    return this.db.prepare('SELECT 1 FROM records WHERE station = ? AND sensor = ? AND period = ? AND ts = ?').get(station, sensor, period, ts) !== undefined;
+  }
+
+  /** A stored record as it arrived (a minute by default), or null. */
+  record(station: string, sensor: string, ts: number, period: RecordPeriod = '1min'): ObsBatch['records'][number] | null {
+    const row = this.db.prepare('SELECT record FROM records WHERE station = ? AND sensor = ? AND period = ? AND ts = ?').get(station, sensor, period, ts) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as ObsBatch['records'][number]) : null;
   }
 
   close(): void {

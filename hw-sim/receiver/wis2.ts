@@ -4,7 +4,9 @@
 // system feeds the WMO network. The records go inline (`properties.content`, UTF-8 JSON) with
 // their SHA-512, and a canonical link names where the data can be fetched.
 import { createHash, randomUUID } from 'node:crypto';
-import type { ObsBatch } from '../../core/index.ts';
+import { periodOf, type ObsBatch } from '../../core/index.ts';
+
+const PERIOD_MS = { '1min': 60_000, '10min': 600_000, '1h': 3_600_000 } as const;
 
 export interface Wis2Options {
   /** WIS2 centre identifier, e.g. "jp-jma" */
@@ -26,7 +28,8 @@ export function wis2Notification(batch: ObsBatch, opts: Wis2Options, now: number
   const content = Buffer.from(JSON.stringify({ station: batch.station, seq: batch.seq, records: batch.records }));
   const times = batch.records.map((r) => r.ts);
   const start = Math.min(...times);
-  const end = Math.max(...times) + 60_000; // a record is the minute starting at ts
+  // a record is the minute (or the 10-min / hourly period) starting at ts
+  const end = Math.max(...batch.records.map((r) => r.ts + PERIOD_MS[periodOf(r)]));
   const dataId = `${opts.centreId}/bonin/${batch.station}/${batch.seq}`;
   const pos = opts.locations?.[batch.station];
   return {

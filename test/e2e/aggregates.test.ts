@@ -1,14 +1,16 @@
 // Issue #6 end to end: the simulated WXT530 over a real PTY → gateway → minute QC → 10-min and
-// hourly aggregates in the station's store. The clock starts at 05:57:30 so that, in 13
-// simulated minutes, an hour (05:00, seen for 2 minutes only) and a whole 10-min period
-// (06:00–06:10) close.
+// hourly aggregates in the station's store, and published: through a real Mosquitto to the
+// reference receiver, in the same batches as the minutes (compact encoding), stored there
+// beside the minute of the same start without replacing it. The clock starts at 05:57:30 so
+// that, in 13 simulated minutes at 30×, an hour (05:00, seen for 2 minutes only) and a whole
+// 10-min period (06:00–06:10) close.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScaledClock } from '../../core/index.ts';
+import { quantiseRecord, ScaledClock } from '../../core/index.ts';
 import type { PeriodAggregate } from '../../gateway/aggregate/period.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
-import { startRig } from '../helpers/station.ts';
+import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -16,8 +18,8 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-describe('aggregates end to end (real PTY)', () => {
-  it('emits and stores 10-min and hourly aggregates, with availability flags', async () => {
+describe('aggregates end to end (real PTY, real Mosquitto)', () => {
+  it('emits, stores and publishes 10-min and hourly aggregates, with availability flags', async () => {
     const H6 = Date.UTC(2026, 6, 1, 6, 0);
     const clock = new ScaledClock({ speed: 30, origin: H6 - 150_000 });
     const rig = await startRig(clock);
@@ -50,5 +52,20 @@ describe('aggregates end to end (real PTY)', () => {
     // what was emitted is what the store holds
     const stored = gateway.db.prepare("SELECT record FROM aggregates WHERE period = '10min' AND ts = ?").get(H6) as { record: string };
     expect(JSON.parse(stored.record)).toEqual(ten);
+
+    // Published: the receiver holds both aggregates, keyed apart from the minutes of the same start.
+    const sensor = ten!.sensor;
+    await waitFor('the 10-min aggregate at the receiver', () => rig.receiver.store.hasRecord(STATION, sensor, H6, '10min'));
+    await waitFor('the outbox to drain', () => gateway.outbox.counts().outboxBatches === 0);
+    const wire = (a: PeriodAggregate) => quantiseRecord({ ts: a.ts, sensor: a.sensor, period: a.period, values: a.values });
+    expect(rig.receiver.store.record(STATION, sensor, H6, '10min')).toEqual(wire(ten!));
+    expect(rig.receiver.store.record(STATION, sensor, H6 - 3_600_000, '1h')).toEqual(wire(hour!));
+    const minute = rig.receiver.store.record(STATION, sensor, H6);
+    expect(minute).not.toHaveProperty('period');
+    expect(minute!.values.air_temperature!.n).toBeLessThan(10); // a minute's handful of samples, not ten minutes
+    // every aggregate the gateway built arrived, once; `records` still counts minutes only
+    const built = gateway.db.prepare("SELECT count(*) AS n FROM aggregates WHERE period IN ('10min', '1h')").get() as { n: number };
+    const rc = rig.receiver.store.counts();
+    expect(rc).toMatchObject({ aggregates: built.n, records: gateway.outbox.counts().recordsCommitted, duplicateRecords: 0, rejected: 0 });
   }, 90_000);
 });
