@@ -192,7 +192,11 @@ export class Uplink extends EventEmitter {
     if (sent.length) this.emit('sent', sent.length);
   }
 
-  /** Fresh batches in their own message(s) first, then the backlog, `perMsg` records at most each. */
+  /**
+   * Fresh batches in their own message(s) first, then the backlog, `perMsg` records at most each.
+   * The latest 10-min / hourly aggregates ride in the batch of the minute that closes them
+   * (Outbox.commitMinutes), so they are fresh too: no class of their own is needed.
+   */
   private group(rows: DueRow[], perMsg: number): DueRow[][] {
     const out: DueRow[][] = [];
     for (const cls of [rows.filter((r) => r.fresh), rows.filter((r) => !r.fresh)]) {
