@@ -35,6 +35,8 @@ describe('outbox with aggregates', () => {
     // a minute that closes nothing is rebuilt alone
     outbox.acknowledge([seq - 1]);
     expect(outbox.reconcile(seq - 1, seq - 1).resent[0]!.records).toEqual([minute(8)]);
+    // acked records count minutes only: comparable with recordsCommitted
+    expect(outbox.counts()).toMatchObject({ recordsCommitted: 10, recordsAcked: 2, batchesAcked: 2 });
   });
 
   it('a periods callback that throws rolls the minutes back too', () => {

@@ -148,17 +148,22 @@ export class Outbox {
     })();
   }
 
-  /** The central system holds these batches: they leave the outbox. Unknown seqs are ignored. */
+  /**
+   * The central system holds these batches: they leave the outbox. Unknown seqs are ignored.
+   * `records` counts the minute records acked (a batch's aggregates are not minutes: the
+   * `records_acked` figure stays comparable with `recordsCommitted`).
+   */
   acknowledge(seqs: number[]): { batches: number; records: number } {
     return this.db.transaction(() => {
       let batches = 0;
       let records = 0;
       const del = this.db.prepare('DELETE FROM outbox WHERE seq = ? RETURNING n_records');
+      const minutes = this.db.prepare('SELECT count(*) AS n FROM minute_records WHERE seq = ?');
       for (const s of seqs) {
         const row = del.get(s) as { n_records: number } | undefined;
         if (!row) continue;
         batches++;
-        records += row.n_records;
+        records += (minutes.get(s) as { n: number }).n;
       }
       if (batches) {
         this.addToCounter('batches_acked', batches);

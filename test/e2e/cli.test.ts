@@ -15,12 +15,13 @@ describe('bonin command line', () => {
     expect(r.status).toBe(0);
     const last = r.stdout.trim().split('\n').at(-1)!;
     const s = JSON.parse(last);
-    expect(Object.keys(s)).toEqual(['minutes', 'observations', 'recordsCommitted', 'batchesSent', 'recordsAcked', 'receiverRecords', 'receiverDuplicatesDropped', 'lost']);
+    expect(Object.keys(s)).toEqual(['minutes', 'observations', 'recordsCommitted', 'batchesSent', 'recordsAcked', 'receiverRecords', 'receiverDuplicatesDropped', 'lost', 'receiverAggregates', 'aggregatesLost']);
     expect(s.recordsCommitted).toBeGreaterThanOrEqual(2);
     expect(s.observations).toBeGreaterThan(100);
     expect(s.recordsAcked).toBe(s.recordsCommitted);
     expect(s.receiverRecords).toBe(s.recordsCommitted);
     expect(s.lost).toBe(0);
+    expect(s.aggregatesLost).toBe(0);
   });
 
   it('run with an invalid station file exits 78 and names the key and the reason', () => {
