@@ -35,8 +35,8 @@ export const stationConfigSchema = z.object({
     keepalive_s: z.number().int().positive().default(60),
     /** 'compact' (docs/wire-format.md) or 'json' (debug: one readable batch a message) */
     encoding: z.enum(['compact', 'json']).default('compact'),
-    /** records packed in one compact message, at most (60: an hour of one sensor's minutes) */
-    max_message_records: z.number().int().positive().max(5000).default(60),
+    /** records packed in one compact message, at most (80: an hour of one sensor: 60 minutes, six 10-min and one hourly aggregate) */
+    max_message_records: z.number().int().positive().max(5000).default(80),
     /** after an outage, which end of the backlog drains first (fresh minutes always go first) */
     backlog_order: z.enum(['oldest-first', 'newest-first']).default('oldest-first'),
     /** bytes on the wire per UTC hour / day, MQTT framing counted; what does not fit waits. Unset: no limit */

@@ -2,6 +2,7 @@
 // (backup) on real PTYs measure the wind; the gateway cross-checks them every minute and, when
 // the WXT530 is unplugged, takes the station's wind from the WindSonic, and back on replug.
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.ts';
 import { ScaledClock } from '../../core/index.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
@@ -49,7 +50,8 @@ describe('redundant wind sensors (real PTYs)', () => {
     const replugAt = clock.now();
     await clock.sleep(3 * 60_000);
     const endAt = clock.now();
-    await clock.sleep(5000); // a minute closes 2 s after its end: let the last whole one close
+    // A minute closes 2 s (clock) after its end; under load later still: wait for the first whole minute after the replug.
+    await waitFor('a whole minute after the replug to close', () => choice().some((m) => m.ts >= replugAt + 60_000 && m.ts + 60_000 <= endAt), 20_000);
 
     const minutes = choice();
     const whole = (from: number, to: number) => minutes.filter((m) => m.ts >= from && m.ts + 60_000 <= to);
