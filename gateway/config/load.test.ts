@@ -46,6 +46,12 @@ describe('station config', () => {
     expect(problems.some((p) => p.startsWith(`${key}:`))).toBe(true);
   });
 
+  it('files the station file names are relative to it', () => {
+    const c = { ...base(), nowcast: { model: 'models/m.json' }, uplink: { broker: 'mqtt://127.0.0.1:1883', password_file: 'secret' } };
+    const cfg = validateConfig(c, 'x.yaml', '/etc/bonin');
+    expect([cfg.storage.path, cfg.nowcast.model, cfg.uplink.password_file]).toEqual(['/etc/bonin/x.db', '/etc/bonin/models/m.json', '/etc/bonin/secret']);
+  });
+
   it('two sensors with one id are refused', () => {
     const c = base();
     c.sensors.push({ ...c.sensors[0]! });

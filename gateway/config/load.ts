@@ -22,8 +22,12 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   const ids = cfg.sensors.map((s) => s.id);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ConfigError(file, [`sensors: the id "${dup}" is used twice; each sensor needs its own id`]);
-  if (!isAbsolute(cfg.storage.path)) cfg.storage.path = resolve(baseDir, cfg.storage.path);
-  if (cfg.uplink.password_file && !isAbsolute(cfg.uplink.password_file)) cfg.uplink.password_file = resolve(baseDir, cfg.uplink.password_file);
+  cfg.storage.path = resolve(baseDir, cfg.storage.path);
+  // Every file a station file names is relative to the station file, not to where `bonin` ran.
+  const fromHere = (p: string | undefined) => (p && !isAbsolute(p) ? resolve(baseDir, p) : p);
+  cfg.uplink.password_file = fromHere(cfg.uplink.password_file);
+  cfg.nowcast.model = fromHere(cfg.nowcast.model);
+  if (cfg.uplink.tls) for (const k of ['ca_file', 'cert_file', 'key_file'] as const) cfg.uplink.tls[k] = fromHere(cfg.uplink.tls[k]);
   return cfg;
 }
 
