@@ -1,7 +1,7 @@
 // The manifest that travels with a .tflite: what the model reads (features in order, their
 // normalisation, the window of history), what it says (outputs with units and horizons, how
-// to turn them back into values) and the sha256 of the .tflite bytes. `signature` is left
-// null here: Ed25519 signing and verification are issue #10's.
+// to turn them back into values) and the sha256 of the .tflite bytes. `signature` (Ed25519) is
+// set by `bonin model sign` (edge-model/signing.ts).
 import { createHash } from 'node:crypto';
 
 export interface ModelManifest {
@@ -25,6 +25,9 @@ export interface ModelManifest {
   architecture: { hidden: { units: number; activation: string }[]; ensemble_members?: number; member_hidden?: number[] };
   training: Record<string, unknown>;
   scores?: Record<string, unknown>;
+  /** Held-out normalised input vectors (model order) a gateway test-runs a new model on when it has too little history of its own. */
+  test_inputs?: number[][];
+  /** Ed25519 over the manifest without this field, canonical JSON (signing.ts). */
   signature: null | { alg: 'ed25519'; key_id: string; value: string };
 }
 
@@ -36,6 +39,8 @@ export function checkManifest(m: unknown): ModelManifest {
   if (typeof m !== 'object' || m === null) fail('not a JSON object');
   const o = m as Partial<ModelManifest>;
   if (o.format !== 'bonin-nowcast-manifest/1') fail(`unknown format ${JSON.stringify(o.format)}`);
+  if (typeof o.model_file !== 'string' || !/^[\w.-]+\.tflite$/.test(o.model_file) || o.model_file.startsWith('.')) fail('model_file must be a plain .tflite file name beside the manifest');
+  if (typeof o.version !== 'string' || !/^[\w.+-]{1,64}$/.test(o.version)) fail('version missing or not a plain name');
   if (typeof o.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.sha256)) fail('sha256 missing or not 64 hex digits');
   if (!o.input?.features?.length) fail('no input features');
   for (const f of o.input!.features) if (!(f.std > 0) || !Number.isFinite(f.mean)) fail(`feature ${f.name}: bad normalisation`);

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseHourlyCsv, type HourlySeries } from './data.ts';
 import { FEATURE_NAMES, WINDOW_HOURS } from './features.ts';
-import { NowcastModel, SHIPPED_MANIFEST, SHIPPED_MODEL_DIR } from './nowcast.ts';
+import { NowcastModel, SHIPPED_MANIFEST, SHIPPED_MODEL_DIR, SHIPPED_PUBLIC_KEY } from './nowcast.ts';
+import { loadPublicKey, readVerifiedModel } from './signing.ts';
 
 const CSV = join(import.meta.dirname, '../../shared/data/nyc-2013-hourly.csv');
 let model: NowcastModel;
@@ -26,11 +27,11 @@ function copyModel(): string {
 }
 
 describe('shipped nowcast model', () => {
-  it('declares the features this code builds, in order, and no signature yet (issue #10)', () => {
+  it('declares the features this code builds, in order, and is signed with the shipped project key', () => {
     expect(model.manifest.input.features.map((f) => f.name)).toEqual(FEATURE_NAMES);
     expect(model.manifest.window_hours).toBe(WINDOW_HOURS + 1);
     expect(model.manifest.outputs.change.items).toHaveLength(9);
-    expect(model.manifest.signature).toBeNull();
+    expect(() => readVerifiedModel(SHIPPED_MANIFEST, loadPublicKey(SHIPPED_PUBLIC_KEY))).not.toThrow();
   });
 
   it('forecasts finite, plausible values for a real November hour', async () => {

@@ -10,10 +10,13 @@ import { type HourlySeries } from './data.ts';
 import { FEATURES, currentValue } from './features.ts';
 import { loadTflite, type TfliteModel } from './litert.ts';
 import { checkManifest, sha256Hex, type ModelManifest } from './manifest.ts';
+export type { ModelManifest };
 
 /** The model shipped in the repo. */
 export const SHIPPED_MODEL_DIR = join(dirname(fileURLToPath(import.meta.url)), 'model');
 export const SHIPPED_MANIFEST = join(SHIPPED_MODEL_DIR, 'nowcast.manifest.json');
+/** The public half of the project's model-signing key: the gateway's default `nowcast.public_key`. */
+export const SHIPPED_PUBLIC_KEY = join(SHIPPED_MODEL_DIR, 'nowcast-signing.pub.pem');
 
 export interface NowcastValue { quantity: string; unit: string; horizon_h: number; value: number }
 export interface Nowcast {
@@ -35,6 +38,11 @@ export class NowcastModel {
   static async load(manifestPath = SHIPPED_MANIFEST): Promise<NowcastModel> {
     const manifest = checkManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
     const bytes = new Uint8Array(readFileSync(join(dirname(manifestPath), manifest.model_file)));
+    return NowcastModel.fromBytes(manifest, bytes);
+  }
+
+  /** Loads an already-read manifest + .tflite (the gateway reads them through signing.ts's readVerifiedModel). */
+  static async fromBytes(manifest: ModelManifest, bytes: Uint8Array): Promise<NowcastModel> {
     const sha = sha256Hex(bytes);
     if (sha !== manifest.sha256) throw new Error(`model ${manifest.model_file}: sha256 ${sha} ≠ manifest ${manifest.sha256}`);
     const featureOf = manifest.input.features.map((f) => {

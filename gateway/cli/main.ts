@@ -80,4 +80,22 @@ program.command('eval')
   .option('--json', 'print one JSON object as the last stdout line')
   .action(async (o) => (await import('./eval.ts')).runEval(o));
 
+const model = program.command('model').description('signed nowcast models: keygen, sign, verify (the centre\'s side)');
+model.command('keygen')
+  .description('write an Ed25519 key pair for signing models (private key 0600)')
+  .requiredOption('--out <key.pem>', 'private key file')
+  .option('--pub <pub.pem>', 'public key file (default: beside --out, .pub.pem)')
+  .option('--force', 'replace existing key files')
+  .action(async (o) => (await import('./model.ts')).runModelKeygen(o));
+model.command('sign')
+  .description('sign a model manifest in place (checks the .tflite sha256 first)')
+  .requiredOption('--key <key.pem>', 'Ed25519 private key')
+  .argument('<manifest>', 'the .manifest.json beside its .tflite')
+  .action(async (file, o) => (await import('./model.ts')).runModelSign(file, o));
+model.command('verify')
+  .description('check a model manifest\'s signature and its .tflite sha256 (exit 1 when refused)')
+  .requiredOption('--pub <pub.pem>', 'Ed25519 public key')
+  .argument('<manifest>', 'the .manifest.json beside its .tflite')
+  .action(async (file, o) => (await import('./model.ts')).runModelVerify(file, o));
+
 await program.parseAsync(process.argv);

@@ -69,6 +69,10 @@ export const stationConfigSchema = z.object({
     model: z.string().min(1).optional(),
     /** run this often (minutes of clock time); the inputs are hourly, so a new nowcast comes once an hour */
     every_min: z.number().int().positive().max(1440).default(10),
+    /** Ed25519 public key a model must be signed with: PEM file path or inline PEM; unset: edge-model/model/nowcast-signing.pub.pem */
+    public_key: z.string().min(1).optional(),
+    /** model updates (incoming/, active/, previous/, rejected/); unset: `models/` beside storage.path (none for ':memory:') */
+    models_dir: z.string().min(1).optional(),
   }).strict().default({ enabled: true, every_min: 10 }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),

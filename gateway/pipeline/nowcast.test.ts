@@ -3,41 +3,16 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/index.ts';
 import { SHIPPED_MANIFEST, SHIPPED_MODEL_DIR } from '../../edge-model/nowcast.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
-import { openDatabase, type Db } from '../store/index.ts';
+import { openDatabase } from '../store/index.ts';
 import { NowcastRunner, type NowcastMessage, type NowcastRunnerOptions } from './nowcast.ts';
+import { memoryLog, seedHours } from './nowcast-test-helpers.ts';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 10, 0, 0); // a whole hour
-
-/** Log lines as objects, so a test can count the warnings. */
-function memoryLog() {
-  const lines: Array<{ level: number; msg: string; [k: string]: unknown }> = [];
-  const log = pino({ level: 'info' }, { write: (s: string) => { lines.push(JSON.parse(s)); } });
-  return { log, lines };
-}
-
-/** Hourly aggregates of one sensor for the hours starting at from, from + 1 h, …, < to. */
-function seedHours(db: Db, from: number, to: number, sensor = 'wxt530'): void {
-  const ins = db.prepare("INSERT OR REPLACE INTO aggregates (period, sensor, ts, record) VALUES ('1h', ?, ?, ?)");
-  for (let ts = from; ts < to; ts += HOUR) {
-    const h = ts / HOUR;
-    const t = 20 + 3 * Math.sin((2 * Math.PI * h) / 24);
-    const p = 1013 + 2 * Math.sin((2 * Math.PI * h) / 100);
-    const g = (v: number) => ({ v, f: 'good' as const, n: 60 });
-    const agg: PeriodAggregate = {
-      period: '1h', ts, sensor, values: {
-        air_temperature: g(t), dew_point_temperature: g(t - 3), air_pressure: g(p - 0.4), air_pressure_at_mean_sea_level: g(p),
-        wind_speed: g(5 + Math.sin((2 * Math.PI * h) / 24)), wind_from_direction: g(90 + 10 * Math.sin(h / 7)), precipitation_amount: g(h % 50 === 0 ? 0.6 : 0),
-      },
-    };
-    ins.run(sensor, ts, JSON.stringify(agg));
-  }
-}
 
 /** Let a run's promise finish (a run on a short history does no I/O). */
 const settle = () => new Promise((r) => setImmediate(r));

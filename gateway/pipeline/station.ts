@@ -2,6 +2,7 @@
 // transport → driver → QC → raw store → minute closer → outbox → uplink.
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Clock, MinuteRecord, Observation, Quantity, Rejection, Timer } from '../../core/index.ts';
 import type { Driver } from '../../drivers/index.ts';
 import type { SensorConfig, StationConfig } from '../config/schema.ts';
@@ -14,7 +15,7 @@ import { Uplink } from '../uplink/uplink.ts';
 import { StoreQuota } from '../store/quota.ts';
 import { DiskFullSafeRawWriter } from '../store/disk-full.ts';
 import { MinuteCloser } from './minutes.ts';
-import { NowcastRunner } from './nowcast.ts';
+import { NowcastRunner, type ModelCmd } from './nowcast.ts';
 import { sensorFamily } from '../sensors/index.ts';
 
 
@@ -83,8 +84,13 @@ export class StationGateway extends EventEmitter {
     this.uplink.on('acked', (n) => this.emit('acked', n));
     const nc = config.nowcast;
     this.nowcast = nc.enabled
-      ? new NowcastRunner({ db: this.db, clock, log, station: config.station, model: nc.model, everyMin: nc.every_min, send: (body, done) => this.uplink.publishNowcast(body, done) })
+      ? new NowcastRunner({
+        db: this.db, clock, log, station: config.station, model: nc.model, everyMin: nc.every_min, send: (body, done) => this.uplink.publishNowcast(body, done),
+        publicKey: nc.public_key, modelsDir: nc.models_dir ?? (config.storage.path === ':memory:' ? undefined : join(dirname(config.storage.path), 'models')),
+      })
       : null;
+    // A signed model sent on the cmd topic waits in <models>/incoming/ for the next run.
+    this.uplink.on('model', (m: ModelCmd) => this.nowcast?.receiveModel(m));
     // Nowcasts made while the link was down go when it comes back.
     this.uplink.on('link', (state) => { if (state === 'up') this.nowcast?.sendPending(); });
   }

@@ -319,8 +319,23 @@ export class Uplink extends EventEmitter {
     this.pump();
   }
 
+  /**
+   * A nowcast model update ({v, station, cmd: "model", manifest, tflite: base64}, issue #7):
+   * handed to the 'model' listener (the nowcast runner), which checks its signature. The
+   * command channel itself is not authenticated yet (issue #10).
+   */
+  private onModelCmd(payload: Buffer): boolean {
+    if (this.listenerCount('model') === 0 || !payload.includes('"model"')) return false;
+    let m: { cmd?: unknown; station?: unknown } | null;
+    try { m = JSON.parse(payload.toString()) as { cmd?: unknown; station?: unknown } | null; } catch { return false; }
+    if (m?.cmd !== 'model' || m.station !== this.opts.station) return false;
+    this.emit('model', m);
+    return true;
+  }
+
   /** Gap reconciliation: the central system asks for seq ranges it lacks. */
   private onCmd(payload: Buffer): void {
+    if (this.onModelCmd(payload)) return;
     let cmd;
     try {
       cmd = resendCmdSchema.safeParse(JSON.parse(payload.toString()));
