@@ -124,7 +124,22 @@ export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Pro
       from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), early_stopping_from: new Date(splitMs).toISOString(),
       rows: train.x.length, validation_rows: val.x.length, member_best_validation_loss: bests, seed,
     },
+    test_inputs: heldOutInputs(val.x, normalise),
     signature: null,
   };
   return { spec, tflite, manifest, net, normalise };
+}
+
+/**
+ * Normalised inputs of `n` hours spread over the early-stopping month, shipped in the manifest
+ * so a gateway with too little history of its own can still test-run a new model on real
+ * weather before adopting it (gateway/pipeline/model-test-run.ts).
+ */
+export function heldOutInputs(xs: Float64Array[], normalise: (x: Float64Array) => Float32Array, n = 24): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < Math.min(n, xs.length); k++) {
+    const x = normalise(xs[Math.floor((k * xs.length) / Math.min(n, xs.length))]!);
+    out.push(Array.from(x, (v) => Math.round(v * 1e4) / 1e4));
+  }
+  return out;
 }

@@ -10,6 +10,8 @@ import { ManualClock } from '../../core/index.ts';
 import { generateSigningKeys, loadPrivateKey, signManifest } from '../../edge-model/signing.ts';
 import { tinyModel, writeModel, type TinyModelOptions } from '../../edge-model/test-model.ts';
 import { openDatabase, type Db } from '../store/index.ts';
+import { NowcastModel, SHIPPED_MANIFEST } from '../../edge-model/nowcast.ts';
+import { testRunModel } from './model-test-run.ts';
 import { NowcastRunner, type NowcastMessage } from './nowcast.ts';
 import { memoryLog, seedHours } from './nowcast-test-helpers.ts';
 
@@ -114,6 +116,22 @@ describe('nowcast model updates', () => {
     writeModel(incoming, signManifestWith(good, { test_inputs: [new Array(good.manifest.input.features.length).fill(0.5)] }));
     await runner.run();
     expect(runner.summary()).toMatchObject({ model: 'v3', updates: { adopted: 1, last_adopted: { version: 'v3', tested_on: 'held-out', cases: 1 } } });
+  });
+
+  it('the shipped model passes its own test run on the held-out hours it ships with; 1e9 °C does not', async () => {
+    const shipped = await NowcastModel.load(SHIPPED_MANIFEST);
+    try {
+      expect(shipped.manifest.test_inputs).toHaveLength(24);
+      expect(await testRunModel(shipped)).toEqual({ ok: true, cases: 24, on: 'held-out' });
+    } finally {
+      shipped.close();
+    }
+    const hot = await NowcastModel.fromBytes(tinyModel({ version: 'hot', changeBias: 1e9 }).manifest, tinyModel({ version: 'hot', changeBias: 1e9 }).bytes);
+    try {
+      expect(await testRunModel(hot)).toMatchObject({ ok: false, on: 'mean±std', reason: expect.stringContaining('changes by') });
+    } finally {
+      hot.close();
+    }
   });
 
   it('takes a model from the cmd topic (manifest + base64 .tflite) into incoming/ for the next run', async () => {
