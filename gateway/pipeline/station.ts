@@ -11,6 +11,7 @@ import { checkRange, type ClimateLimits } from '../qc/range.ts';
 import { qcSettings } from '../qc/minute.ts';
 import { RawStepCheck } from '../qc/raw-step.ts';
 import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 import { Uplink } from '../uplink/uplink.ts';
 import { StoreQuota } from '../store/quota.ts';
 import { DiskFullSafeRawWriter } from '../store/disk-full.ts';
@@ -80,6 +81,10 @@ export class StationGateway extends EventEmitter {
       budgetPerHour: u.budget_bytes_per_hour, budgetPerDay: u.budget_bytes_per_day, reconnectBaseMs: u.reconnect_min_s * 1000, reconnectCapMs: u.reconnect_max_s * 1000,
       ...(u.tls ? { tls: { ca: u.tls.ca_file, cert: u.tls.cert_file, key: u.tls.key_file } } : {}),
       status: () => this.statusSummary(),
+      onDiskFull: () => {
+        const evicted = this.quota.onDiskFull();
+        this.log.error({ evicted: evicted.length }, 'uplink: disk full; evicted by priority');
+      },
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));
     const nc = config.nowcast;
@@ -102,7 +107,13 @@ export class StationGateway extends EventEmitter {
     this.uplink.start();
     this.nowcast?.start();
     this.statusTimer = this.clock.every(60_000, () => {
-      this.quota.enforce();
+      try {
+        this.quota.enforce();
+      } catch (err) {
+        // Evicting needs a little room itself; on a full disk the reserve file gives it.
+        if (!isDiskFull(err)) throw err;
+        this.quota.onDiskFull();
+      }
       this.uplink.publishStatus('online');
     });
   }

@@ -85,7 +85,11 @@ export class StoreQuota {
     const out: Eviction[] = [];
     if (this.usedBytes() <= limitBytes) return out;
     const target = limitBytes * (this.opts.lowWater ?? 0.9);
-    const steps = [() => this.evictRaw(reason), () => this.evictAckedRecords(reason), () => this.evictBatches(reason)];
+    // Priority (issue #5): raw readings before aggregates, and nothing the central system has
+    // not received before anything it has. So: raw older than the newest hour; minute records
+    // already acknowledged (safe at the centre); then the newest hour's raw readings too (the
+    // hour's σθ loses samples, but no record is lost); unsent batches only last, oldest first.
+    const steps = [() => this.evictRaw(reason, HOUR), () => this.evictAckedRecords(reason), () => this.evictRaw(reason, 0), () => this.evictBatches(reason)];
     for (const step of steps) {
       while (this.usedBytes() > target) {
         let e: Eviction | null;
@@ -148,11 +152,12 @@ export class StoreQuota {
     return this.opts.chunk ?? 5000;
   }
 
-  /** Oldest raw readings that are aggregated already, keeping the newest hour. */
-  private evictRaw(reason: string): Eviction | null {
+  /** Oldest raw readings that are aggregated already, keeping the last `keepMs` before the last aggregated minute. */
+  private evictRaw(reason: string, keepMs: number): Eviction | null {
     const agg = this.db.prepare("SELECT min(CAST(value AS INTEGER)) AS t FROM state WHERE key LIKE 'aggregated:%'").get() as { t: number | null };
     if (agg.t === null) return null;
-    const before = agg.t - HOUR;
+    // `aggregated:` holds the start of the last aggregated minute: its readings are aggregated too.
+    const before = keepMs ? agg.t - keepMs : agg.t + 60_000;
     return this.db.transaction(() => {
       const span = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b, count(*) AS n FROM (SELECT ts FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').get(before, this.chunk()) as { a: number | null; b: number | null; n: number };
       if (!span.n) return null;

@@ -17,6 +17,7 @@ import {
 } from '../../core/index.ts';
 import type { BacklogOrder, DueRow, Outbox } from '../store/outbox.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
+import { isDiskFull } from '../store/disk-full.ts';
 import { Backoff } from './backoff.ts';
 import { ByteBudget, publishBytes } from './budget.ts';
 
@@ -24,6 +25,8 @@ export type UplinkEncoding = 'compact' | 'json';
 
 export interface UplinkOptions {
   station: string;
+  /** a store write failed on a full disk: make room (StoreQuota.onDiskFull) */
+  onDiskFull?: () => void;
   broker: string;
   protocolVersion: 4 | 5;
   username?: string;
@@ -85,7 +88,7 @@ export class Uplink extends EventEmitter {
   readonly budget: ByteBudget;
   lastAckAt: number | null = null;
   /** for status and tests */
-  readonly stats = { messages: 0, bytes: 0, heldByBudget: 0, reconnects: 0, ignoredAcks: 0, resendRequests: 0, corrupt: 0 };
+  readonly stats = { messages: 0, bytes: 0, heldByBudget: 0, reconnects: 0, ignoredAcks: 0, resendRequests: 0, corrupt: 0, diskFull: 0 };
 
   constructor(private readonly outbox: Outbox, private readonly opts: UplinkOptions) {
     super();
@@ -117,10 +120,10 @@ export class Uplink extends EventEmitter {
       rejectUnauthorized: true,
     });
     this.client.on('connect', () => this.onConnect());
-    this.client.on('message', (topic, payload) => {
+    this.client.on('message', (topic, payload) => this.safely(topic, () => {
       if (topic === this.topics.ack) this.onAck(payload);
       else if (topic === this.topics.cmd) this.onCmd(payload);
-    });
+    }));
     this.client.on('error', (err) => this.warn.warn('mqtt-error', { broker: o.broker, err: err.message }, 'uplink: broker error'));
     this.client.on('close', () => {
       this.emit('link', 'down');
@@ -155,6 +158,32 @@ export class Uplink extends EventEmitter {
    * arrived (the window then goes again, and only the window).
    */
   pump(afterReconnect = false): void {
+    this.safely('send', () => this.pumpNow(afterReconnect));
+  }
+
+  /**
+   * The link's events write to the store (acks, sent marks, byte budgets). On a full disk a
+   * write fails and its transaction rolls back, so nothing is half-done: the quota makes room
+   * and the work is tried once more; if the disk is still full it waits for the next event
+   * (an unrecorded ack comes again with the resend). A full disk never kills the gateway.
+   */
+  private safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      this.stats.diskFull++;
+      this.opts.onDiskFull?.();
+      try {
+        fn();
+      } catch (again) {
+        if (!isDiskFull(again)) throw again;
+        this.warn.warn('disk-full', { what }, 'uplink: disk full; will try again at the next event');
+      }
+    }
+  }
+
+  private pumpNow(afterReconnect: boolean): void {
     const client = this.client;
     if (!client?.connected) return;
     const o = this.opts;
@@ -248,6 +277,10 @@ export class Uplink extends EventEmitter {
 
   /** Status goes first of all classes; it is skipped (not queued: the next one replaces it) only when the budget is spent. */
   publishStatus(state: 'online' | 'offline'): void {
+    this.safely('status', () => this.publishStatusNow(state));
+  }
+
+  private publishStatusNow(state: 'online' | 'offline'): void {
     const now = this.opts.clock.now();
     const body = JSON.stringify({ v: WIRE_VERSION, station: this.opts.station, state, ts: now, uplink: this.figures(now), ...(this.opts.status?.() ?? {}) });
     const wire = publishBytes(this.topics.status, Buffer.byteLength(body), this.opts.protocolVersion);
@@ -265,7 +298,12 @@ export class Uplink extends EventEmitter {
     const now = this.opts.clock.now();
     const wire = publishBytes(this.topics.nowcast, Buffer.byteLength(body), this.opts.protocolVersion);
     if (!this.client?.connected || this.budget.left(now) < wire) return false;
-    this.budget.spend(wire, now);
+    let spent = false;
+    this.safely('nowcast', () => {
+      this.budget.spend(wire, now);
+      spent = true;
+    });
+    if (!spent) return false; // disk full: the caller keeps it unsent and tries later
     this.stats.messages++;
     this.stats.bytes += wire;
     this.client.publish(this.topics.nowcast, body, { qos: 1 }, (err) => done(!err));
