@@ -91,7 +91,7 @@ export class NowcastRunner {
   private refusedWhy: string | null = null;
   private modelSource: 'configured' | 'adopted' | null = null;
   private pub: KeyObject | null = null;
-  private readonly shelf: ModelShelf | null;
+  private shelf: ModelShelf | null;
   readonly updates = {
     adopted: 0, rejected: 0,
     last_adopted: null as null | { version: string; at: number; tested_on: string; cases: number },
@@ -104,7 +104,12 @@ export class NowcastRunner {
     this.store = new NowcastStore(o.db);
     this.every = (o.everyMin ?? 10) * 60_000;
     this.warn = new RateLimitedLog(o.log, o.clock, HOUR_MS);
-    this.shelf = o.modelsDir ? new ModelShelf(o.modelsDir) : null;
+    this.shelf = null;
+    try {
+      if (o.modelsDir) this.shelf = new ModelShelf(o.modelsDir);
+    } catch (err) { // an unwritable models folder costs the updates, not the station
+      o.log.error({ dir: o.modelsDir, err: (err as Error).message }, 'nowcast: models folder unusable; model updates are off');
+    }
   }
 
   /** First run at the next multiple of `every_min` (+30 s), then every `every_min`. */
