@@ -1,4 +1,4 @@
-// The shell every line-oriented serial family shares (PTB330/PTB210, RG-15): subscribe to the
+// The shell every line-oriented serial family shares (WXT530, NMEA 0183, WindSonic, PTB, RG-15):
 // transport, frame bytes into lines, hand each line to the family, poll on the injected clock,
 // count and report. A family supplies only what its device says and what to ask it.
 import { EventEmitter } from 'node:events';

@@ -218,6 +218,6 @@ describe('Wxt530Driver polled aR messages', () => {
     expect(tr.written).toEqual(['0R1\r\n0R2\r\n0R3\r\n0R5\r\n']);
     await d.stop();
     const crc = new Wxt530Driver({ sensor: 'wxt', transport: new MemoryTransport(), clock, mode: 'polled', crc: true, pollMessages: ['2'] });
-    expect(crc.pollCommand).toBe('0r2Gje\r\n'); // the CRC the twin's test uses for 0r2 (protocols.md algorithm)
+    expect(crc.pollCommand()).toBe('0r2Gje\r\n'); // the CRC the twin's test uses for 0r2 (protocols.md algorithm)
   });
 });
