@@ -1,6 +1,7 @@
-// The shell every line-oriented serial family shares (WXT530, NMEA 0183, WindSonic, PTB, RG-15):
-// transport, frame bytes into lines, hand each line to the family, poll on the injected clock,
-// count and report. A family supplies only what its device says and what to ask it.
+// The shell every line-oriented serial family shares (WXT530, NMEA 0183, WindSonic, PTB,
+// RG-15): subscribe to the transport, frame bytes into lines, hand each line to the family,
+// poll on the injected clock, count and report. A family supplies only what its device says
+// and what to ask it.
 import { EventEmitter } from 'node:events';
 import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
 import type { Driver, DriverState, DriverStats } from '../driver.ts';
