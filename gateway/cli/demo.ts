@@ -94,8 +94,9 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   await sim.stop();
   await clock.sleep(3000);
   gateway.closeDueMinutes();
-  const until = Date.now() + 30_000;
-  while (!interrupted && gateway.outbox.counts().outboxBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  // After Ctrl-C the last minute still goes out if it can within 5 s (a second Ctrl-C ends at once).
+  const until = Date.now() + (interrupted ? 5_000 : 30_000);
+  while (gateway.outbox.counts().outboxBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   clearInterval(progress);
   if (tty) process.stdout.write('\n');
 
