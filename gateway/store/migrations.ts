@@ -77,4 +77,15 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (ts, model)
   ) WITHOUT ROWID;
   `,
+  // Slots 5–7 were reserved at the start of the session that took issues #8 and #10, so work
+  // done in parallel appends without renumbering. A slot still holding only a comment changes nothing.
+  /* 5 (issue #8: camera frames) */ `
+  -- reserved
+  `,
+  /* 6 (issue #10: signed commands) */ `
+  -- reserved
+  `,
+  /* 7 (issue #10: time without a clock) */ `
+  -- reserved
+  `,
 ];
