@@ -18,6 +18,7 @@ import { DiskFullSafeRawWriter } from '../store/disk-full.ts';
 import { MinuteCloser } from './minutes.ts';
 import { NowcastRunner, type ModelCmd } from './nowcast.ts';
 import { sensorFamily } from '../sensors/index.ts';
+import { CommandRegistry } from '../commands/registry.ts';
 
 
 export interface SensorHealth {
@@ -47,6 +48,8 @@ export class StationGateway extends EventEmitter {
   readonly latest = new Map<Quantity, Observation>();
   /** the station's nowcast (null: nowcast.enabled is false) */
   readonly nowcast: NowcastRunner | null;
+  /** handlers of remote commands by name (gateway/commands/): each module registers its own */
+  readonly commands = new CommandRegistry();
 
   constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger) {
     super();
@@ -90,7 +93,7 @@ export class StationGateway extends EventEmitter {
     const nc = config.nowcast;
     this.nowcast = nc.enabled
       ? new NowcastRunner({
-        db: this.db, clock, log, station: config.station, model: nc.model, everyMin: nc.every_min, send: (body, done) => this.uplink.publishNowcast(body, done),
+        db: this.db, clock, log, station: config.station, model: nc.model, everyMin: nc.every_min, send: (body, done) => this.uplink.publishDirect('nowcast', body, done),
         publicKey: nc.public_key, modelsDir: nc.models_dir ?? (config.storage.path === ':memory:' ? undefined : join(dirname(config.storage.path), 'models')),
       })
       : null;

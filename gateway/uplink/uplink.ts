@@ -290,23 +290,25 @@ export class Uplink extends EventEmitter {
   }
 
   /**
-   * A nowcast (issue #7) on its own topic, QoS 1. It is not an outbox batch (no seq, no
-   * central ack): the caller keeps it in its own table and marks it sent on the broker's
-   * PUBACK (`done(true)`). Refused (false) when offline or when it does not fit the budget.
+   * A message outside the outbox on its own topic, QoS 1: a nowcast (issue #7), a camera
+   * thumbnail or frame (issue #8). No seq, no central ack: the caller keeps it in its own
+   * table and marks it sent on the broker's PUBACK (`done(true)`). Refused (false) when
+   * offline or when it does not fit the byte budget; the caller tries again later.
    */
-  publishNowcast(body: string, done: (ok: boolean) => void): boolean {
+  publishDirect(kind: 'nowcast' | 'image', body: string | Buffer, done: (ok: boolean) => void): boolean {
     const now = this.opts.clock.now();
-    const wire = publishBytes(this.topics.nowcast, Buffer.byteLength(body), this.opts.protocolVersion);
+    const topic = this.topics[kind];
+    const wire = publishBytes(topic, Buffer.byteLength(body), this.opts.protocolVersion);
     if (!this.client?.connected || this.budget.left(now) < wire) return false;
     let spent = false;
-    this.safely('nowcast', () => {
+    this.safely(kind, () => {
       this.budget.spend(wire, now);
       spent = true;
     });
     if (!spent) return false; // disk full: the caller keeps it unsent and tries later
     this.stats.messages++;
     this.stats.bytes += wire;
-    this.client.publish(this.topics.nowcast, body, { qos: 1 }, (err) => done(!err));
+    this.client.publish(topic, body, { qos: 1 }, (err) => done(!err));
     return true;
   }
 
