@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: every test (unit, and end to end over real PTYs and a real Mosquitto).
-# Installs socat and mosquitto through apt when they are missing and it may (root, or
+# Installs socat, mosquitto, chromium and iproute2 through apt when they are missing and it may (root, or
 # password-less sudo); otherwise says which packages to install. Ends with the plain line
 # "N passed, N failed" counted from vitest's JSON report, so a run that tested nothing shows.
 set -uo pipefail
@@ -10,6 +10,8 @@ need=()
 command -v socat >/dev/null 2>&1 || need+=(socat)
 { command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ]; } || need+=(mosquitto)
 command -v python3 >/dev/null 2>&1 || need+=(python3) # a transport test's listener with a full accept queue
+command -v chromium >/dev/null 2>&1 || need+=(chromium) # the status page test (playwright-core drives Debian's Chromium)
+command -v ip >/dev/null 2>&1 || need+=(iproute2) # network namespaces for the camera discovery (multicast) tests
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi
   if [ "$SUDO" = none ]; then
