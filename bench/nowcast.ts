@@ -2,11 +2,13 @@
 // child process of its own, so the RSS is that of a process holding the runtime and the model
 // (what the gateway adds), not of the bench's other work. Inference = one station hour:
 // building the inputs from the hourly series, normalising, running, turning outputs back
-// into values (NowcastModel.predict), as the gateway will call it.
+// into values (NowcastModel.predict), as the gateway will call it. The child runs with the
+// station's V8 flags (core/node-flags.ts), as `bonin run` does.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { STATION_NODE_FLAGS } from '../core/node-flags.ts';
 
 export interface NowcastFigures { nowcast_load_ms: number; nowcast_p50_ms: number; nowcast_p99_ms: number; nowcast_loadavg_1min: number; nowcast_rss_mb: number; nowcast_rss_before_load_mb: number; nowcast_runs: number }
 
@@ -43,9 +45,9 @@ async function measure(runs = 5000): Promise<NowcastFigures> {
   return { nowcast_load_ms: round(loadMs, 1), nowcast_p50_ms: round(times[Math.floor(runs * 0.5)]!), nowcast_p99_ms: round(times[Math.floor(runs * 0.99)]!), nowcast_loadavg_1min: round(loadavg()[0]!, 2), nowcast_rss_mb: round(rss, 1), nowcast_rss_before_load_mb: round(rssBefore, 1), nowcast_runs: runs };
 }
 
-/** Runs the measurement in a fresh Node process (tsx loader) and returns its figures. */
+/** Runs the measurement in a fresh Node process (tsx loader, the station's V8 flags) and returns its figures. */
 export function benchNowcast(): NowcastFigures {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, ['--expose-gc', ...STATION_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').at(-1)!) as NowcastFigures;
 }
 
