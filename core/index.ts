@@ -6,3 +6,5 @@ export * from './clock.ts';
 export * from './wire.ts';
 export * from './wire-compact.ts';
 export * from './checksums.ts';
+export * from './command.ts';
+export * from './canonical-json.ts';

@@ -5,18 +5,11 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { canonicalJson } from '../core/canonical-json.ts';
 import { checkManifest, sha256Hex, type ModelManifest } from './manifest.ts';
 
-/** JSON with object keys sorted at every depth and no whitespace: one byte string per value. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== 'object') {
-    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error('canonical JSON: a number is not finite');
-    return JSON.stringify(v);
-  }
-  if (Array.isArray(v)) return `[${v.map((x) => canonicalJson(x === undefined ? null : x)).join(',')}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-}
+/** JSON with object keys sorted at every depth and no whitespace (core/canonical-json.ts, shared with signed commands). */
+export { canonicalJson };
 
 /** The bytes a signature covers: the manifest minus `signature`, canonical JSON, UTF-8. */
 export function signedBytes(m: ModelManifest | Record<string, unknown>): Buffer {

@@ -83,7 +83,15 @@ export const MIGRATIONS: string[] = [
   -- reserved
   `,
   /* 6 (issue #10: signed commands) */ `
-  -- reserved
+  -- Ids (nonces) of the signed commands already seen (gateway/commands/nonces.ts), kept until
+  -- their envelope expires plus a margin: a replayed command finds its id here and is refused.
+  CREATE TABLE command_nonces (
+    id      TEXT    PRIMARY KEY,           -- the envelope's id
+    cmd     TEXT    NOT NULL,
+    expires INTEGER NOT NULL,              -- the envelope's expires, UTC ms
+    seen    INTEGER NOT NULL               -- clock ms when it arrived
+  ) WITHOUT ROWID;
+  CREATE INDEX command_nonces_expires ON command_nonces (expires);
   `,
   /* 7 (issue #10: time without a clock) */ `
   -- reserved
