@@ -27,6 +27,7 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   const fromHere = (p: string | undefined) => (p && !isAbsolute(p) ? resolve(baseDir, p) : p);
   cfg.uplink.password_file = fromHere(cfg.uplink.password_file);
   cfg.nowcast.model = fromHere(cfg.nowcast.model);
+  cfg.commands.public_keys = cfg.commands.public_keys.map((k) => (k.includes('-----BEGIN') ? k : fromHere(k)!));
   if (cfg.uplink.tls) for (const k of ['ca_file', 'cert_file', 'key_file'] as const) cfg.uplink.tls[k] = fromHere(cfg.uplink.tls[k]);
   return cfg;
 }

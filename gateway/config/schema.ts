@@ -74,6 +74,21 @@ export const stationConfigSchema = z.object({
     /** model updates (incoming/, active/, previous/, rejected/); unset: `models/` beside storage.path (none for ':memory:') */
     models_dir: z.string().min(1).optional(),
   }).strict().default({ enabled: true, every_min: 10 }),
+  /** Signed remote commands on bonin/v1/{station}/cmd (gateway/commands/, docs/commands.md). No key: every command is refused. */
+  commands: z.object({
+    /** Ed25519 public keys of the centre: PEM file paths (relative to the station file) or inline PEM */
+    public_keys: z.array(z.string().min(1)).default([]),
+    /** longest lifetime (expires − issued) of a command accepted, seconds */
+    max_age_s: z.number().positive().max(7 * 86400).default(3600),
+    /** a command issued this far ahead of the station clock is still accepted (clock skew), seconds */
+    future_tolerance_s: z.number().nonnegative().max(86400).default(300),
+  }).strict().default({ public_keys: [], max_age_s: 3600, future_tolerance_s: 300 }),
+  /** systemd watchdog (gateway/service/): pings stop when no reading / no store commit / no uplink tick within these windows (clock s) */
+  watchdog: z.object({
+    readings_stale_s: z.number().positive().default(300),
+    store_stale_s: z.number().positive().default(120),
+    uplink_stale_s: z.number().positive().default(300),
+  }).strict().default({ readings_stale_s: 300, store_stale_s: 120, uplink_stale_s: 300 }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),
