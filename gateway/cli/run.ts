@@ -22,7 +22,7 @@ export async function runGateway(opts: { config: string; clock?: string }): Prom
     }
     throw e;
   }
-  const log = createLogger({ level: config.log.level, file: config.log.file });
+  const log = createLogger({ level: config.log.level, file: config.log.file, maxFileMb: config.log.max_file_mb, files: config.log.files });
   const gateway = new StationGateway(config, clockFromOption(opts.clock), log);
   gateway.start();
   let stopping = false;

@@ -92,7 +92,18 @@ export const stationConfigSchema = z.object({
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),
-  }).strict().default({ level: 'info' }),
+    /** log.file: size-based rotation; on disk at most files × max_file_mb (gateway/log-file.ts) */
+    max_file_mb: z.number().min(0.01).max(1024).default(10),
+    files: z.number().int().min(1).max(50).default(5),
+  }).strict().default({ level: 'info', max_file_mb: 10, files: 5 }),
+  /** The local status page for a visiting technician (gateway/web/, docs/status-page.md): read-only. */
+  status_page: z.object({
+    enabled: z.boolean().default(true),
+    /** 0.0.0.0: every interface (the station LAN); 127.0.0.1: this board only */
+    host: z.string().min(1).default('0.0.0.0'),
+    /** 0: any free port (tests) */
+    port: z.number().int().min(0).max(65535).default(8080),
+  }).strict().default({ enabled: true, host: '0.0.0.0', port: 8080 }),
 }).strict().superRefine((c, ctx) => {
   // qc.redundancy names sensors: refuse an id the station file does not define.
   const ids = new Set(c.sensors.map((s) => s.id));

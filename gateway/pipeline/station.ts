@@ -72,7 +72,7 @@ export class StationGateway extends EventEmitter {
       onAggregates: (aggregates) => this.emit('aggregates', aggregates),
       onDiskFull: (err) => {
         const evicted = this.quota.onDiskFull();
-        this.log.error({ err: err.message, evicted: evicted.length }, 'store: disk full while closing minutes; evicted by priority, closing them again next minute');
+        this.warn.error('closer:disk-full', { err: err.message, evicted: evicted.length }, 'store: disk full while closing minutes; evicted by priority, closing them again next minute');
       },
     });
     const u = config.uplink;
@@ -86,7 +86,7 @@ export class StationGateway extends EventEmitter {
       status: () => this.statusSummary(),
       onDiskFull: () => {
         const evicted = this.quota.onDiskFull();
-        this.log.error({ evicted: evicted.length }, 'uplink: disk full; evicted by priority');
+        this.warn.error('uplink:disk-full', { evicted: evicted.length }, 'uplink: disk full; evicted by priority');
       },
     });
     this.uplink.on('acked', (n) => this.emit('acked', n));

@@ -4,7 +4,7 @@
 // the rows wait in memory (bounded) and go with the next flush. Each event is logged; the
 // eviction log says what was given up for them.
 import type { Clock, Observation } from '../../core/index.ts';
-import type { Logger } from '../log.ts';
+import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Db } from './db.ts';
 import type { StoreQuota } from './quota.ts';
 import { RawWriter } from './raw.ts';
@@ -19,10 +19,13 @@ export class DiskFullSafeRawWriter extends RawWriter {
   private readonly maxHeld: number;
   diskFullEvents = 0;
   droppedInMemory = 0;
+  /** a full disk fails every flush (every second): one line a minute, with the count held back */
+  private readonly limited: RateLimitedLog;
 
   constructor(db: Db, clock: Clock, private readonly quota: StoreQuota | null, private readonly log: Logger, opts: { flushMs?: number; maxPending?: number; maxHeld?: number } = {}) {
     super(db, clock, opts);
     this.maxHeld = opts.maxHeld ?? 100_000;
+    this.limited = new RateLimitedLog(log, clock);
   }
 
   override flush(): void {
@@ -35,7 +38,7 @@ export class DiskFullSafeRawWriter extends RawWriter {
       if (!isDiskFull(err)) throw err;
       this.diskFullEvents++;
       const evicted = this.quota?.onDiskFull() ?? [];
-      this.log.error({ readings: rows.length, evicted: evicted.length }, 'store: disk full while writing raw readings; evicted by priority');
+      this.limited.error('raw:disk-full', { readings: rows.length, evicted: evicted.length, events: this.diskFullEvents }, 'store: disk full while writing raw readings; evicted by priority');
     }
     // Once more after eviction; if it still fails the rows wait for the next flush.
     const again = rows.concat(self.pending);
@@ -49,7 +52,7 @@ export class DiskFullSafeRawWriter extends RawWriter {
         const drop = self.pending.length - this.maxHeld;
         self.pending.splice(0, drop);
         this.droppedInMemory += drop;
-        this.log.error({ dropped: drop }, 'store: disk still full; oldest raw readings held in memory dropped');
+        this.limited.error('raw:dropped', { dropped: drop, droppedInMemory: this.droppedInMemory }, 'store: disk still full; oldest raw readings held in memory dropped');
       }
     }
   }

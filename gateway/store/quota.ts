@@ -10,7 +10,7 @@
 // station with a full disk must keep measuring.
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { Clock } from '../../core/index.ts';
-import type { Logger } from '../log.ts';
+import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Db } from './db.ts';
 
 export interface QuotaOptions {
@@ -47,7 +47,11 @@ export interface EvictionSummary { events: number; raw: number; records: number;
 const HOUR = 3_600_000;
 
 export class StoreQuota {
+  /** a full disk fails every write: its errors repeat, so they are rate-limited (one a minute, with the count held back) */
+  private readonly limited: RateLimitedLog;
+
   constructor(private readonly db: Db, private readonly opts: QuotaOptions) {
+    this.limited = new RateLimitedLog(opts.log, opts.clock);
     this.makeReserve();
   }
 
@@ -97,7 +101,7 @@ export class StoreQuota {
           e = step();
         } catch (err) {
           // A full disk can refuse even a DELETE (its journal needs room): say so, try later.
-          this.opts.log.error({ err: (err as Error).message, reason }, 'store: eviction failed');
+          this.limited.error('quota:eviction-failed', { err: (err as Error).message, reason }, 'store: eviction failed');
           return out;
         }
         if (!e) break;
@@ -105,7 +109,7 @@ export class StoreQuota {
         this.opts.log.warn({ ...e }, `store: evicted ${e.n} ${e.kind} (${reason})`);
       }
     }
-    if (this.usedBytes() > target) this.opts.log.error({ used: this.usedBytes(), target }, 'store: over quota with nothing left to evict');
+    if (this.usedBytes() > target) this.limited.error('quota:nothing-left', { used: this.usedBytes(), target }, 'store: over quota with nothing left to evict');
     return out;
   }
 
@@ -125,7 +129,7 @@ export class StoreQuota {
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
-      this.opts.log.error({ err: (err as Error).message }, 'store: checkpoint on a full disk failed');
+      this.limited.error('quota:checkpoint', { err: (err as Error).message }, 'store: checkpoint on a full disk failed');
     }
   }
 
