@@ -18,6 +18,8 @@ export interface HourlyRow {
   precip: number | null;
   /** sea-level pressure, hPa */
   pressure: number | null;
+  /** visibility, m (the CSV's `visib` is in statute miles; METAR caps it at 10 mi) */
+  visib: number | null;
 }
 
 /** `NA` or empty is missing; numbers may come as `2015.0` or `10.357019999999999`. */
@@ -46,7 +48,7 @@ export function loadNycCsv(path: string): Map<string, HourlyRow[]> {
     if (i < 0) throw new Error(`${path}: no column "${name}" in header`);
     return i;
   };
-  const c = { temp: col('temp'), humid: col('humid'), dir: col('wind_dir'), speed: col('wind_speed'), precip: col('precip'), pressure: col('pressure'), time: col('time_hour') };
+  const c = { temp: col('temp'), humid: col('humid'), dir: col('wind_dir'), speed: col('wind_speed'), precip: col('precip'), pressure: col('pressure'), visib: col('visib'), time: col('time_hour') };
   const byStation = new Map<string, HourlyRow[]>();
   for (const line of lines) {
     const f = line.split(',').map((x) => x.trim().replace(/^"|"$/g, ''));
@@ -56,6 +58,7 @@ export function loadNycCsv(path: string): Map<string, HourlyRow[]> {
     const temp = num(f[c.temp]);
     const speed = num(f[c.speed]);
     const precip = num(f[c.precip]);
+    const visib = num(f[c.visib]);
     const row: HourlyRow = {
       t,
       temp: temp === null ? null : convert.fToC(temp),
@@ -64,6 +67,7 @@ export function loadNycCsv(path: string): Map<string, HourlyRow[]> {
       windSpeed: speed === null ? null : convert.mphToMs(speed),
       precip: precip === null ? null : convert.inToMm(precip),
       pressure: num(f[c.pressure]),
+      visib: visib === null ? null : visib * 1609.344,
     };
     let rows = byStation.get(id);
     if (!rows) byStation.set(id, (rows = []));

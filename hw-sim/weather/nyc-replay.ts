@@ -37,7 +37,7 @@ export interface NycReplayOptions {
   seed?: number;
 }
 
-const CH = { gust: channelId('nyc-gust'), speed: channelId('nyc-speed'), dir: channelId('nyc-dir'), t: channelId('nyc-t'), rh: channelId('nyc-rh'), p: channelId('nyc-p') };
+const CH = { cloud: channelId('nyc-cloud'), gust: channelId('nyc-gust'), speed: channelId('nyc-speed'), dir: channelId('nyc-dir'), t: channelId('nyc-t'), rh: channelId('nyc-rh'), p: channelId('nyc-p') };
 
 export function nycReplay(opts: NycReplayOptions = {}): WeatherScenario {
   const csv = opts.csvPath ?? '../shared/data/nyc-2013-hourly.csv';
@@ -56,6 +56,7 @@ export function nycReplay(opts: NycReplayOptions = {}): WeatherScenario {
   const humid = new Series(rows.map((r) => ({ t: r.t, v: r.humid })));
   const pressure = new Series(rows.map((r) => ({ t: r.t, v: r.pressure })));
   const speed = new Series(rows.map((r) => ({ t: r.t, v: r.windSpeed })));
+  const visib = new Series(rows.map((r) => ({ t: r.t, v: r.visib })));
   // A calm hour ("0 @ 0") is the zero vector: it carries no direction of its own, so the
   // direction through a calm comes from its neighbours, and at the calm hour itself is 0.
   const withWind = rows.filter((r) => r.windDir !== null && r.windSpeed !== null);
@@ -95,6 +96,10 @@ export function nycReplay(opts: NycReplayOptions = {}): WeatherScenario {
     let t = temp.at(d);
     let rh = humid.at(d);
     let slp = pressure.at(d);
+    // The data has no cloud column: overcast in a rainy hour, otherwise cloudier the more
+    // humid the air (*project*, a rough stand-in: RH 45 % ≈ clear, 95 % ≈ nine tenths).
+    const cloud = rate > 0 ? 0.95 : clamp((rh - 45) / 50 + 0.05 * smooth(seed, CH.cloud, s, 1800), 0.02, 0.9);
+    const vis = visib.length > 0 ? visib.at(d) : 16_093;
     if (noise) {
       // Turbulence σ ≈ 0.1·U (weather-sim.md §5), zero in a calm; sensor noise per §5.
       spd = Math.max(0, spd * (1 + 0.08 * smooth(seed, CH.gust, s, 8) + 0.06 * gaussian(seed, CH.speed, s)));
@@ -113,6 +118,8 @@ export function nycReplay(opts: NycReplayOptions = {}): WeatherScenario {
       air_pressure_at_mean_sea_level: slp,
       rainfall_rate: rate,
       precipitation_amount_since_start: ts < start ? 0 : Math.max(0, rainSinceDataStart(d) - rainAtFrom),
+      cloud_fraction: cloud,
+      visibility_m: Math.max(50, vis),
     };
   }
 

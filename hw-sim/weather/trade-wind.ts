@@ -55,6 +55,8 @@ const CH = {
   rhWhite: channelId('rh-white'),
   pWander: channelId('p-wander'),
   pWhite: channelId('p-white'),
+  cloud: channelId('cloud'),
+  vis: channelId('visibility'),
 };
 
 export function tradeWindDay(opts: TradeWindOptions = {}): WeatherScenario {
@@ -104,6 +106,31 @@ export function tradeWindDay(opts: TradeWindOptions = {}): WeatherScenario {
     return Math.exp(-(tau - shower.durMs) / (20 * 60_000));
   }
 
+  /** 0…1: how overcast the shower makes the sky: builds 30 min before, full in the rain, clears over ~20 min after. */
+  function overcast(ts: number): number {
+    if (!shower) return 0;
+    const { tau } = showerClock(ts);
+    if (tau < -30 * 60_000) return 0;
+    if (tau < 0) return (tau + 30 * 60_000) / (30 * 60_000);
+    if (tau < shower.durMs) return 1;
+    return Math.exp(-(tau - shower.durMs) / (20 * 60_000));
+  }
+
+  /**
+   * Sky for the station camera (*project*, unverified): fair-weather cumulus growing over the
+   * day (≈ 0.2 at night and in the morning, ≈ 0.5 mid-afternoon), overcast around the shower;
+   * visibility ≈ 30 km in the trade wind, falling in rain as ≈ 12 km · (mm/h)^−0.65.
+   */
+  function sky(ts: number, hour: number, rate: number): { cloud: number; vis: number } {
+    const s = ts / 1000;
+    const cumulus = 0.2 + 0.3 * Math.max(0, Math.sin((Math.PI * (hour - 9)) / 10)) + 0.08 * smooth(seed, CH.cloud, s, 1200);
+    const w = overcast(ts);
+    const cloud = clamp(cumulus * (1 - w) + 0.97 * w, 0, 1);
+    const clear = 30_000 + 5_000 * smooth(seed, CH.vis, s, 3600);
+    const vis = rate > 0.05 ? Math.min(clear, 12_000 * rate ** -0.65) : clear;
+    return { cloud, vis: Math.max(500, vis) };
+  }
+
   const rainAtStart = rainSinceEpoch(start);
 
   function at(tsIn: number): TruthSample {
@@ -139,6 +166,7 @@ export function tradeWindDay(opts: TradeWindOptions = {}): WeatherScenario {
     const speed = Math.max(0, u * (1 + 0.09 * smooth(seed, CH.gust, s, 8) + 0.07 * gaussian(seed, CH.speedWhite, s)));
     const dirMean = 95 + clamp(7 * smooth(seed, CH.dirWander, s, 2400), -15, 15);
     const dir = dirMean + 4 * smooth(seed, CH.dirMid, s, 60) + 3 * gaussian(seed, CH.dirWhite, s);
+    const { cloud, vis } = sky(ts, hour, rate);
 
     return {
       ts,
@@ -150,6 +178,8 @@ export function tradeWindDay(opts: TradeWindOptions = {}): WeatherScenario {
       air_pressure_at_mean_sea_level: slp,
       rainfall_rate: rate,
       precipitation_amount_since_start: Math.max(0, rainSinceEpoch(ts) - rainAtStart),
+      cloud_fraction: cloud,
+      visibility_m: vis,
     };
   }
 

@@ -21,6 +21,10 @@ export interface TruthSample {
   rainfall_rate: number;
   /** mm since the scenario's start; monotone; 0 before the start. */
   precipitation_amount_since_start: number;
+  /** 0–1, fraction of the sky covered by cloud (what the station camera sees); optional: not every scenario models it. */
+  cloud_fraction?: number;
+  /** m, visibility (meteorological optical range); optional like cloud_fraction. */
+  visibility_m?: number;
 }
 
 /**
