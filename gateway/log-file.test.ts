@@ -31,10 +31,12 @@ describe('RotatingLogFile', () => {
     const N = 40_000; // ~80 bytes a line: ~3.2 MB
     for (let i = 0; i < N; i++) {
       log.info({ i }, 'a line of the soak');
-      if (i % 2000 === 0) await new Promise((r) => setTimeout(r, 5)); // let the async writes run
+      if (i % 200 === 0) await new Promise((r) => setTimeout(r, 1)); // let the async writes run
     }
-    flushLog(log);
     const stats = logFileStats(log)!;
+    // the asynchronous writes finish (flushLog is for exit: it does not wait for a write in flight)
+    await waitFor('every line written or counted', () => stats.linesWritten + stats.linesDropped === N, 10_000);
+    flushLog(log);
     const files = [path, `${path}.1`, `${path}.2`];
     const total = files.filter(existsSync).reduce((s, p) => s + statSync(p).size, 0);
     expect(total).toBeLessThanOrEqual(cap);
@@ -43,7 +45,8 @@ describe('RotatingLogFile', () => {
     const last = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { i?: number });
     expect(last.at(-1)!.i).toBe(N - 1); // the newest line is on disk
     const older = readFileSync(`${path}.1`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { i?: number });
-    expect(older.at(-1)!.i! + 1).toBe(last.find((l) => l.i !== undefined)!.i); // .1 ends where the current file starts
+    // .1 ends where the current file starts (unless a slow disk made the bounded buffer drop lines)
+    if (!stats.linesDropped) expect(older.at(-1)!.i! + 1).toBe(last.find((l) => l.i !== undefined)!.i);
     expect(stats.linesWritten + stats.linesDropped).toBe(N);
   });
 
