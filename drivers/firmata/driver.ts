@@ -13,6 +13,7 @@ import five from 'johnny-five';
 import type { Driver, DriverState, DriverStats } from '../driver.ts';
 import { NOT_CHECKED, qc, type Clock, type Observation, type Quantity, type Rejection, type Timer } from '../../core/index.ts';
 import type { Transport } from '../transport/types.ts';
+import { TransportListener } from '../transport/listener.ts';
 import { BMP280_CHIP_ID, BMP280_RANGE, CONFIG, CTRL_MEAS_NORMAL, REG, compensate, parseCalibration, parseRawData, type Bmp280Calibration } from './bmp280.ts';
 import { PinEdges, PulseRate, TipCounter } from './counters.ts';
 import { SPARKFUN_VANE, vaneDirection } from './vane.ts';
@@ -80,12 +81,7 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
   private lastReport = 0;
   private running = false;
   private readonly counters: FirmataStats = { lines: 0, observations: 0, rejections: 0, lastLineAt: null, firmware: null, anemometerClosures: 0, rainTips: 0, rainBounces: 0 };
-  private readonly handlers = {
-    data: (chunk: Buffer) => this.onData(chunk),
-    open: () => this.onOpen(),
-    close: (reason: string) => this.onClose(reason),
-    error: () => {}, // the transport logs and reconnects
-  };
+  private readonly link: TransportListener;
 
   constructor(opts: FirmataBoardOptions) {
     super();
@@ -101,31 +97,21 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
     if (opts.anemometer && opts.rain && opts.anemometer.pin === opts.rain.pin) throw new RangeError('anemometer and rain gauge cannot share a pin');
     this.cups = opts.anemometer ? new PulseRate(opts.anemometer.msPerHz, opts.gustWindowMs ?? 3000) : null;
     this.bucket = opts.rain ? new TipCounter(opts.rain.mmPerTip, opts.rain.debounceMs ?? 100) : null;
+    this.link = new TransportListener(this.transport, { data: (c) => this.onData(c), open: () => this.onOpen(), close: (r) => this.onClose(r) });
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    const t = this.transport;
-    t.on('data', this.handlers.data);
-    t.on('open', this.handlers.open);
-    t.on('close', this.handlers.close);
-    t.on('error', this.handlers.error);
     this.setState('connecting');
-    if (t.isOpen) this.onOpen();
-    else t.open();
+    this.link.attach();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.endSession();
-    const t = this.transport;
-    t.off('data', this.handlers.data);
-    t.off('open', this.handlers.open);
-    t.off('close', this.handlers.close);
-    await t.close();
-    t.off('error', this.handlers.error);
+    await this.link.detach();
     this.setState('closed', 'stopped');
   }
 

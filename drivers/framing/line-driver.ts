@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
 import type { Driver, DriverState, DriverStats } from '../driver.ts';
 import type { Transport } from '../transport/types.ts';
+import { TransportListener } from '../transport/listener.ts';
 import { LineFramer } from './lines.ts';
 
 /** Control and 8-bit bytes as \xNN, at most 120 characters: safe in a log line. */
@@ -50,12 +51,7 @@ export abstract class LineDriver extends EventEmitter implements Driver {
   private readonly resyncOnOpen: boolean;
   private syncing = false;
   protected readonly counters: LineDriverStats = { lines: 0, observations: 0, rejections: 0, ignored: 0, lastLineAt: null };
-  private readonly handlers = {
-    data: (chunk: Buffer) => this.onData(chunk),
-    open: () => this.onOpen(),
-    close: (reason: string) => this.onClose(reason),
-    error: () => {}, // the transport logs and reconnects; listening keeps 'error' from throwing
-  };
+  private readonly link: TransportListener;
 
   constructor(opts: LineDriverOptions) {
     super();
@@ -66,6 +62,7 @@ export abstract class LineDriver extends EventEmitter implements Driver {
     if (this.pollIntervalMs !== null && !(this.pollIntervalMs >= 100)) throw new RangeError(`pollIntervalMs must be >= 100, got ${opts.pollIntervalMs}`);
     this.framer = new LineFramer(opts.maxLineLength ?? 256);
     this.resyncOnOpen = opts.resyncOnOpen ?? opts.pollIntervalMs === null;
+    this.link = new TransportListener(this.transport, { data: (c) => this.onData(c), open: () => this.onOpen(), close: (r) => this.onClose(r) });
   }
 
   /** The bytes of one poll (e.g. `SEND\r\n`, `R\n`). */
@@ -76,26 +73,15 @@ export abstract class LineDriver extends EventEmitter implements Driver {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const t = this.transport;
-    t.on('data', this.handlers.data);
-    t.on('open', this.handlers.open);
-    t.on('close', this.handlers.close);
-    t.on('error', this.handlers.error);
     this.setState('connecting');
-    if (t.isOpen) this.onOpen();
-    else t.open();
+    this.link.attach();
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.stopPolling();
-    const t = this.transport;
-    t.off('data', this.handlers.data);
-    t.off('open', this.handlers.open);
-    t.off('close', this.handlers.close);
-    await t.close();
-    t.off('error', this.handlers.error);
+    await this.link.detach();
     this.setState('closed', 'stopped');
   }
 

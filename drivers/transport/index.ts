@@ -14,4 +14,5 @@ export { SerialTransport } from './serial.ts';
 export { TcpTransport, parseTcpUrl } from './tcp.ts';
 export { ReconnectingTransport, type LinkEvents } from './base.ts';
 export { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+export { TransportListener, type TransportHandlers } from './listener.ts';
 export type { Transport, TransportOptions, TransportLog, BackoffOptions } from './types.ts';
