@@ -26,7 +26,13 @@ export interface StoreCounts {
 }
 
 export class Outbox {
-  constructor(private readonly db: Db, private readonly station: string) {}
+  /** one transaction wrapper for the life of the outbox: better-sqlite3 builds one at some cost, and a fleet of virtual stations (gateway/fleet) commits thousands a second */
+  private readonly atomically: <T>(fn: () => T) => T;
+
+  constructor(private readonly db: Db, private readonly station: string) {
+    const tx = db.transaction((fn: () => unknown) => fn());
+    this.atomically = <T>(fn: () => T) => tx(fn) as T;
+  }
 
   getState(key: string): string | null {
     const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
@@ -55,7 +61,7 @@ export class Outbox {
    * Returns the batch's seq, or null when nothing was new.
    */
   commitMinutes(records: MinuteRecord[], now: number, periodsOf?: () => WireRecord[]): number | null {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       const insert = this.db.prepare('INSERT OR IGNORE INTO minute_records (sensor, ts, record) VALUES (?, ?, ?)');
       const fresh = records.filter((r) => insert.run(r.sensor, r.ts, JSON.stringify(r)).changes === 1);
       for (const r of records) {
@@ -70,7 +76,7 @@ export class Outbox {
       for (const r of fresh) tag.run(seq, r.sensor, r.ts);
       this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, all)), seq);
       return seq;
-    })();
+    });
   }
 
   /**
@@ -89,7 +95,7 @@ export class Outbox {
   /** Send these batches again at the next pump (the central system asked for them). */
   makeDue(seqs: number[]): void {
     const upd = this.db.prepare('UPDATE outbox SET last_sent = NULL WHERE seq = ?');
-    this.db.transaction(() => { for (const s of seqs) upd.run(s); })();
+    this.atomically(() => { for (const s of seqs) upd.run(s); });
   }
 
   /**
@@ -141,11 +147,11 @@ export class Outbox {
 
   markSent(seqs: number[], now: number): void {
     if (!seqs.length) return;
-    this.db.transaction(() => {
+    this.atomically(() => {
       const upd = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_sent = ? WHERE seq = ?');
       for (const s of seqs) upd.run(now, s);
       this.addToCounter('batches_sent', seqs.length);
-    })();
+    });
   }
 
   /**
@@ -154,7 +160,7 @@ export class Outbox {
    * `records_acked` figure stays comparable with `recordsCommitted`).
    */
   acknowledge(seqs: number[]): { batches: number; records: number } {
-    return this.db.transaction(() => {
+    return this.atomically(() => {
       let batches = 0;
       let records = 0;
       const del = this.db.prepare('DELETE FROM outbox WHERE seq = ? RETURNING n_records');
@@ -170,7 +176,7 @@ export class Outbox {
         this.addToCounter('records_acked', records);
       }
       return { batches, records };
-    })();
+    });
   }
 
   counts(): StoreCounts {
