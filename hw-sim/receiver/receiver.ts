@@ -102,8 +102,17 @@ export class Receiver extends EventEmitter {
       return;
     }
     const now = this.clock.now();
-    // One transaction (one fsync) for the whole message: a compact message carries an hour.
-    const outcomes = this.store.db.transaction(() => batches.map((b) => this.store.store(b, now)))();
+    // One IMMEDIATE transaction (one fsync) for the whole message: a compact message carries
+    // an hour, and several receivers may share the store (store.ts ObsStore).
+    let outcomes: Array<'stored' | 'duplicate'>;
+    try {
+      outcomes = this.store.storeMessage(batches, now);
+    } catch (err) {
+      // Not committed (the shared file stayed locked past busy_timeout, a full disk…): not
+      // acked either, so the station sends it again after its resend timeout.
+      this.emit('store-error', { topic, error: (err as Error).message });
+      return;
+    }
     // One ack for the whole message, after the commits.
     // A compact message is acked by seq ranges (an hour of batches is one range); a JSON batch by its seq.
     const seqs = batches.map((b) => b.seq);

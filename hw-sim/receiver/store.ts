@@ -12,23 +12,48 @@ export interface ReceiverCounts { batches: number; records: number; aggregates: 
 
 export type RecordPeriod = '1min' | '10min' | '1h';
 
-export class ReceiverStore {
+/**
+ * What the receiver's ingest needs of a store (issue 11). `ReceiverStore` is SQLite: one file
+ * in WAL that several receiver processes on one machine share, each message one IMMEDIATE
+ * transaction (the write lock taken at BEGIN, so two receivers never deadlock upgrading a
+ * read), `busy_timeout` for the wait, and INSERT OR IGNORE on the keys — (station, seq) for
+ * batches, (station, sensor, period, ts) for records — as the de-duplication across
+ * receivers. A networked database implements the same with the same keys (PostgreSQL:
+ * `INSERT … ON CONFLICT DO NOTHING` in one transaction a message; docs/deploy-central.md).
+ */
+export interface ObsStore {
+  /** Store a message's batches in one transaction, each once. Throws when it cannot commit: the message is then not acked, and the station sends it again. */
+  storeMessage(batches: ObsBatch[], now: number): Array<'stored' | 'duplicate'>;
+  bump(name: string): void;
+  counts(): ReceiverCounts;
+  stations(): string[];
+  gaps(station: string, maxRanges?: number): Array<[number, number]>;
+  settle(station: string, ranges: Array<[number, number]>, kind: 'evicted' | 'unknown', now: number): void;
+  close(): void;
+}
+
+export class ReceiverStore implements ObsStore {
   readonly db: Database.Database;
   private readonly saveBatch;
+  private readonly saveMessage;
 
-  constructor(path: string) {
+  /** `busyTimeoutMs`: how long a commit waits for another receiver process holding the file's write lock */
+  constructor(path: string, opts: { busyTimeoutMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`); // first: switching to WAL may itself wait for another process
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    // One IMMEDIATE transaction: receivers started together on one shared file make the schema once.
+    this.db.transaction(() => {
+      this.db.exec(`
       CREATE TABLE IF NOT EXISTS batches (station TEXT NOT NULL, seq INTEGER NOT NULL, received INTEGER NOT NULL, n_records INTEGER NOT NULL, PRIMARY KEY (station, seq)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
       -- seq ranges a station said it evicted or never had: gaps that will never fill
       CREATE TABLE IF NOT EXISTS settled (station TEXT NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL);
     `);
-    this.migrateRecords();
+      this.migrateRecords();
+    }).immediate();
     const bump = this.db.prepare('INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET n = n + excluded.n');
     const insBatch = this.db.prepare('INSERT OR IGNORE INTO batches (station, seq, received, n_records) VALUES (?, ?, ?, ?)');
     const insRecord = this.db.prepare('INSERT OR IGNORE INTO records (station, sensor, period, ts, seq, record) VALUES (?, ?, ?, ?, ?, ?)');
@@ -42,7 +67,12 @@ export class ReceiverStore {
       if (dupRecords) bump.run('duplicate_records', dupRecords);
       return 'stored';
     });
+    this.saveMessage = this.db.transaction((batches: ObsBatch[], now: number) => batches.map((b) => this.saveBatch(b, now)));
     this.bump = (name: string) => bump.run(name, 1);
+  }
+
+  storeMessage(batches: ObsBatch[], now: number): Array<'stored' | 'duplicate'> {
+    return this.saveMessage.immediate(batches, now);
   }
 
   readonly bump: (name: string) => void;
