@@ -14,6 +14,7 @@ import { describeSimulation, hasSocat, startSimulation } from '../../hw-sim/inde
 import { loadConfig, validateConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { StationGateway } from '../pipeline/station.ts';
+import { startGatewayStatusPage } from '../web/index.ts';
 import { progressLine } from './progress.ts';
 
 export interface DemoOptions { minutes?: number; speed: number; scenario: 'trade-wind' | 'nyc-replay'; json?: boolean; dir?: string; device?: string[] }
@@ -68,7 +69,8 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     sensors: sim.devices.map((d) => (d.kind === example.sensors[0]!.type ? { ...example.sensors[0]!, id: d.name, port: d.path } : { id: d.name, type: d.kind, port: d.path })),
     log: { level: 'info', file: join(dir, 'gateway.log') },
   }, EXAMPLE_CONFIG);
-  const gateway = new StationGateway(config, clock, createLogger({ level: 'info', file: join(dir, 'gateway.log') }));
+  const log = createLogger({ level: 'info', file: join(dir, 'gateway.log') });
+  const gateway = new StationGateway(config, clock, log);
 
   say(`Bonin demo — station ${config.station.id} (${config.station.name}), simulated time ×${opts.speed}`);
   for (const line of describeSimulation(sim).split('\n')) say(`  ${line}`);
@@ -77,6 +79,9 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   if (!hasSocat()) say('  (socat not installed: the WXT530 is served over TCP instead of a pseudo-terminal)');
   gateway.start();
   const startedAt = clock.now();
+  // The status page on this machine only (the field default is the LAN, 0.0.0.0:8080).
+  const page = await startGatewayStatusPage(gateway, clock, log, { host: '127.0.0.1' });
+  say(page ? `  status page: ${page.url}` : '  status page: not started (port 8080 taken? see the gateway log)');
 
   const tty = !opts.json && process.stdout.isTTY;
   const show = () => {
@@ -117,6 +122,7 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     receiverAggregates: rc.aggregates,
     aggregatesLost,
   };
+  await page?.close();
   await gateway.stop();
   await receiver.stop();
   await broker.close();

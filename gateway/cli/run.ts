@@ -3,6 +3,7 @@ import { ScaledClock, systemClock, type Clock } from '../../core/index.ts';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { StationGateway } from '../pipeline/station.ts';
+import { startGatewayStatusPage } from '../web/index.ts';
 
 /** sysexits EX_CONFIG: systemd units can refuse to restart on it (RestartPreventExitStatus=78). */
 export const EXIT_CONFIG = 78;
@@ -23,13 +24,17 @@ export async function runGateway(opts: { config: string; clock?: string }): Prom
     throw e;
   }
   const log = createLogger({ level: config.log.level, file: config.log.file, maxFileMb: config.log.max_file_mb, files: config.log.files });
-  const gateway = new StationGateway(config, clockFromOption(opts.clock), log);
+  const clock = clockFromOption(opts.clock);
+  const gateway = new StationGateway(config, clock, log);
   gateway.start();
+  // The local status page (read-only); a port already taken is logged, the station runs on.
+  const page = await startGatewayStatusPage(gateway, clock, log);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'gateway: stopping');
+    await page?.close();
     await gateway.stop();
     process.exit(0);
   };

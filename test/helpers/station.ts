@@ -23,6 +23,8 @@ export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; res
     uplink: { broker: broker.url, resend_after_s: opts.resendAfterS ?? 30, keepalive_s: 10 },
     sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: device.path, idle_timeout_s: 10 }],
     log: { level: 'warn', file: join(dir, 'gateway.log') },
+    // tests talk to loopback only, on a port of their own (the field default is 0.0.0.0:8080)
+    status_page: { host: '127.0.0.1', port: 0 },
   };
   const configPath = join(dir, 'station.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
