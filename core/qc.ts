@@ -3,7 +3,10 @@
 export const QC_FLAGS = ['not_checked', 'good', 'suspect', 'bad', 'missing'] as const;
 export type QcFlag = (typeof QC_FLAGS)[number];
 
-export const QC_REASONS = ['range', 'step', 'persistence', 'consistency', 'sensor_status', 'incomplete', 'clock'] as const;
+// Append only: the compact wire encoding numbers reasons by position. `time_uncertain`: taken
+// before the station's time was known (flag suspect; gateway/time/); `time_corrected`: its
+// timestamp was put right when the time became known (a note, the flag is QC's own).
+export const QC_REASONS = ['range', 'step', 'persistence', 'consistency', 'sensor_status', 'incomplete', 'clock', 'time_uncertain', 'time_corrected'] as const;
 export type QcReason = (typeof QC_REASONS)[number];
 
 export interface Qc {

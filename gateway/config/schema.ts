@@ -89,6 +89,19 @@ export const stationConfigSchema = z.object({
     store_stale_s: z.number().positive().default(120),
     uplink_stale_s: z.number().positive().default(300),
   }).strict().default({ readings_stale_s: 300, store_stale_s: 120, uplink_stale_s: 300 }),
+  /** Time without a real-time clock (gateway/time/, docs/decisions.md "Time"). */
+  time: z.object({
+    /**
+     * Until a source says the time is right, readings are flagged time-uncertain and minutes wait.
+     * auto: required on the board's own clock, not on a simulated one (--clock, tests). false: the
+     * clock is believed when it reads after the build floor (never in 1970).
+     */
+    require_sync: z.union([z.literal('auto'), z.boolean()]).default('auto'),
+    /** what may say the time is right, best first: system (timesyncd/chrony), gnss (NMEA RMC/ZDA), ack (the central system's acks) */
+    sources: z.array(z.enum(['system', 'gnss', 'ack'])).min(1).default(['system', 'gnss', 'ack']),
+    /** while the time is unknown, an empty batch goes this often to get the central system's time in its ack */
+    probe_every_s: z.number().positive().default(300),
+  }).strict().default({ require_sync: 'auto', sources: ['system', 'gnss', 'ack'], probe_every_s: 300 }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     file: z.string().optional(),

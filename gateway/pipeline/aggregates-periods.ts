@@ -32,7 +32,7 @@ export class AggregateStore {
   }
 
   wind(sensor: string, from: number, to: number): Observation[] {
-    const rows = this.db.prepare("SELECT ts, sensor, quantity, value, flag, reasons FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND quantity IN ('wind_speed', 'wind_from_direction') ORDER BY ts")
+    const rows = this.db.prepare("SELECT ts, sensor, quantity, value, flag, reasons FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND quantity IN ('wind_speed', 'wind_from_direction') AND qc_flag IS NULL ORDER BY ts")
       .all(sensor, from, to) as Parameters<typeof rowToObservation>[0][];
     return rows.map(rowToObservation);
   }

@@ -37,6 +37,11 @@ export interface MinuteCloserOptions {
    * StoreQuota.onDiskFull. Without it the error is thrown as any other.
    */
   onDiskFull?: (err: Error) => void;
+  /**
+   * While this says true, no minute closes (readings are still stored): the station's time is
+   * not known yet (gateway/time/), and a minute closed now would carry a wrong time.
+   */
+  hold?: () => boolean;
 }
 
 /** Minute QC looks back this many minutes (persistence needs 60). */
@@ -44,7 +49,7 @@ const HISTORY_MINUTES = 60;
 
 export class MinuteCloser {
   private timer: Timer | null = null;
-  private readonly startedAt: number;
+  private startedAt: number;
   private readonly grace: number;
   private readonly qc: QcSettings;
   readonly aggregates: AggregateStore;
@@ -98,9 +103,15 @@ export class MinuteCloser {
     }
   }
 
+  /** The station's clock was stepped by `ms` (its time became known): this run started that much later or earlier. */
+  timeStepped(ms: number): void {
+    this.startedAt += ms;
+  }
+
   /** Aggregate and commit every minute that has closed since the last one done. */
   closeDue(): MinuteRecord[] {
     this.o.raw.flush();
+    if (this.o.hold?.()) return [];
     const upTo = Math.floor((this.o.clock.now() - this.grace) / MINUTE_MS) * MINUTE_MS; // first minute still open
     let records: MinuteRecord[] = [];
     for (const [sensor, expected] of this.o.sensors) {
@@ -153,7 +164,7 @@ export class MinuteCloser {
   private minutesToClose(sensor: string, upTo: number): number[] {
     const last = this.o.outbox.lastAggregatedMinute(sensor);
     const from = last === null ? -Infinity : last + MINUTE_MS;
-    const withData = (this.o.db.prepare('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY m')
+    const withData = (this.o.db.prepare('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND qc_flag IS NULL ORDER BY m')
       .all(sensor, Number.isFinite(from) ? from : 0, upTo) as Array<{ m: number }>).map((r) => r.m);
     const minutes = new Set(withData);
     const firstFull = Math.max(Math.ceil(this.startedAt / MINUTE_MS) * MINUTE_MS, from);
@@ -163,7 +174,7 @@ export class MinuteCloser {
 
   private aggregate(sensor: string, minute: number, expected: readonly Quantity[], history: readonly MinuteRecord[]): MinuteRecord {
     const obs = readRaw(this.o.db, sensor, minute, minute + MINUTE_MS);
-    const prev = this.o.db.prepare("SELECT value FROM raw_obs WHERE sensor = ? AND quantity = 'precipitation_amount_since_reset' AND ts < ? AND value IS NOT NULL ORDER BY ts DESC LIMIT 1")
+    const prev = this.o.db.prepare("SELECT value FROM raw_obs WHERE sensor = ? AND quantity = 'precipitation_amount_since_reset' AND ts < ? AND value IS NOT NULL AND qc_flag IS NULL ORDER BY ts DESC LIMIT 1")
       .get(sensor, minute) as { value: number } | undefined;
     const raw = aggregateMinute({ sensor, minuteStart: minute, obs, prevRainCounter: prev?.value ?? null, elevationM: this.o.elevationM });
     const measured = new Set(obs.map((o) => o.quantity));

@@ -28,4 +28,9 @@ export function migrate(db: Db): void {
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
+  // Slot 7 (time without a clock) held only a comment for a few hours of issue #10: a database
+  // that ran it then is at version 7 without its columns. Run it again where they are missing.
+  if (current >= 7 && !(db.pragma('table_info(raw_obs)') as Array<{ name: string }>).some((c) => c.name === 'qc_flag')) {
+    db.transaction(() => db.exec(MIGRATIONS[6]!))();
+  }
 }

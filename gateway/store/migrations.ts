@@ -94,6 +94,12 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX command_nonces_expires ON command_nonces (expires);
   `,
   /* 7 (issue #10: time without a clock) */ `
-  -- reserved
+  -- A reading taken before the station's time was known (gateway/time/) keeps the monotonic
+  -- time and the boot it was taken in, so its timestamp can be put right exactly when the
+  -- time becomes known, and the flag QC gave it apart from the time (restored then).
+  ALTER TABLE raw_obs ADD COLUMN mono REAL;      -- monotonic clock ms of the boot; NULL: time was known
+  ALTER TABLE raw_obs ADD COLUMN boot TEXT;      -- boot id (/proc/sys/kernel/random/boot_id)
+  ALTER TABLE raw_obs ADD COLUMN qc_flag TEXT;   -- not NULL: time still uncertain; QC's flag without the time
+  CREATE INDEX raw_obs_time_uncertain ON raw_obs (boot) WHERE qc_flag IS NOT NULL;
   `,
 ];
