@@ -27,3 +27,4 @@ export { compensate as bmp280Compensate, parseCalibration as parseBmp280Calibrat
 export { vaneDirection, VANE_POSITIONS, SPARKFUN_VANE, type VaneWiring } from './firmata/vane.ts';
 export { parseWxtNmeaLine, wxtTransducerBase, type WxtNmeaContext } from './vaisala-nmea/parse.ts';
 export { WxtNmeaDriver, WXT_XDR_QUERY, type WxtNmeaOptions } from './vaisala-nmea/driver.ts';
+export { discoverCameras, OnvifCameraDriver, CameraError, inspectJpeg, MIN_DISCOVERY_MS, type DiscoveredCamera, type OnvifCameraOptions, type CameraFrame, type CameraStatus, type CameraState, type OnvifCameraStats, type CameraErrorKind } from './onvif/index.ts';

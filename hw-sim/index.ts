@@ -25,3 +25,4 @@ export { PtbTwin, type PtbTwinOptions, type PtbTwinModel, type PtbSmode, type Pt
 export { Rg15Twin, type Rg15TwinOptions, type Rg15Faults } from './devices/rg15.ts';
 export { FirmataBoardTwin, SPARKFUN_WIRING, type FirmataBoardOptions as FirmataTwinOptions, type FirmataWiring, type FirmataFaults } from './devices/firmata.ts';
 export { Bmp280Chip, DATASHEET_TRIM, type Bmp280Trim } from './devices/firmata-bmp280.ts';
+export { startSimCamera, gradientJpeg, corruptJpeg, type SimCamera, type SimCameraOptions, type SimCameraFaults, type SimCameraFaultName, type SimCameraStats, type FrameSource, type JpegCorruption } from './devices/onvif-camera/index.ts';
