@@ -14,6 +14,10 @@ export const stationConfigSchema = z.object({
     latitude: z.number().min(-90).max(90),
     longitude: z.number().min(-180).max(180),
     elevation_m: z.number().min(-500).max(9000),
+    /** metadata written by `bonin provision` (issue 9): heights above ground of the sensors, m */
+    sensor_heights_m: z.object({ wind: z.number().min(0).max(200), temperature: z.number().min(0).max(200), humidity: z.number().min(0).max(200), rain: z.number().min(0).max(200), pressure: z.number().min(-500).max(9000) }).partial().strict().optional(),
+    /** degrees clockwise from true north to the mast's sensor north mark (applied to NMEA and Firmata vanes by provisioning) */
+    mast_heading_offset_deg: z.number().min(-360).max(360).optional(),
   }).strict(),
   storage: z.object({
     path: z.string().min(1),
