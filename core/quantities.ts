@@ -22,6 +22,15 @@ export const QUANTITIES = {
   heater_temperature: { unit: 'degC', label: 'Heater temperature' },
   heating_voltage: { unit: 'V', label: 'Heating voltage' },
   supply_voltage: { unit: 'V', label: 'Supply voltage' },
+  // Sky features of a station camera's frame (gateway/camera/sky-features.ts, docs/cameras.md).
+  // cloud_area_fraction is the CF name (in %); the others are image measures, not CF: a
+  // forecaster reads them as "how bright / how contrasted / how far one sees", per camera.
+  cloud_area_fraction: { unit: '%', label: 'Cloud cover (camera)' },
+  sky_brightness: { unit: '1', label: 'Sky brightness (camera, 0–1)' },
+  image_contrast: { unit: '1', label: 'Image contrast (camera, RMS 0–0.5)' },
+  visibility_proxy: { unit: '1', label: 'Visibility proxy (camera horizon contrast)' },
+  lens_wet: { unit: '1', label: 'Lens wet (camera, 1 = yes)' },
+  lens_obstructed: { unit: '1', label: 'Lens obstructed (camera, 1 = yes)' },
 } as const satisfies Record<string, { unit: string; label: string }>;
 
 export type Quantity = keyof typeof QUANTITIES;

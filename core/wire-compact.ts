@@ -41,6 +41,7 @@ export const RESOLUTION_DECIMALS: Record<Quantity, number> = {
   air_pressure: 1, air_pressure_at_mean_sea_level: 1,
   precipitation_amount: 2, rainfall_rate: 1, precipitation_amount_since_reset: 2, sea_water_temperature: 1,
   heater_temperature: 1, heating_voltage: 1, supply_voltage: 1,
+  cloud_area_fraction: 0, sky_brightness: 3, image_contrast: 3, visibility_proxy: 3, lens_wet: 0, lens_obstructed: 0,
 };
 
 /** Decimals of the aggregates' own statistics: those of the quantity they describe; σθ to 0.1°, the WMO tendency code a whole number. */

@@ -21,6 +21,13 @@ export const GROSS_LIMITS: Partial<Record<Quantity, Range>> = {
   precipitation_amount_since_reset: [0, 100_000],
   // Sea water freezes near −1.9 °C; no ocean surface reaches 40 °C (project limits).
   sea_water_temperature: [-2.5, 40],
+  // Camera sky features (gateway/camera/sky-features.ts): outside these they are impossible.
+  cloud_area_fraction: [0, 100],
+  sky_brightness: [0, 1],
+  image_contrast: [0, 1],
+  visibility_proxy: [0, 10],
+  lens_wet: [0, 1],
+  lens_obstructed: [0, 1],
 };
 
 /** Suspect bands that hold at any station, before per-station climate limits. */

@@ -203,18 +203,21 @@ export function renderSky(truth: SkyTruth, opts: RenderOptions = {}): RgbaImage 
       rgb[k + 2] = b * light * rainDark;
     }
   }
-  if (washout > 0) washOut(rgb, washout);
+  if (washout > 0) washOut(rgb, washout, W, Math.floor(seaBottomY));
   if (truth.lens === 'wet') wetLens(rgb, W, H, seed);
   if (truth.lens === 'obstructed') obstruct(rgb, W, H, seed);
   return { width: W, height: H, data: toRgba(rgb, W, H, seed, light) };
 }
 
-/** Rain: blend every pixel toward the frame's mean grey (contrast and colour both fall). */
-function washOut(rgb: Float32Array, w: number): void {
+/** Rain: blend toward the frame's mean grey (contrast and colour fall), the near foreground (rows from `nearRow`) less: less rain between it and the lens. */
+function washOut(rgb: Float32Array, w: number, W: number, nearRow: number): void {
   let sum = 0;
   for (let i = 0; i < rgb.length; i++) sum += rgb[i]!;
   const mean = sum / rgb.length;
-  for (let i = 0; i < rgb.length; i++) rgb[i] = rgb[i]! * (1 - w) + mean * w;
+  for (let i = 0; i < rgb.length; i++) {
+    const k = Math.floor(i / 3 / W) >= nearRow ? 0.4 * w : w;
+    rgb[i] = rgb[i]! * (1 - k) + mean * k;
+  }
 }
 
 /** Separable box blur, three passes (≈ Gaussian), radius r pixels. */
@@ -243,7 +246,7 @@ function blur(rgb: Float32Array, W: number, H: number, r: number): void {
 
 /** Wet lens: the whole picture out of focus, plus droplets that show a shrunken, flipped view with a dark rim. */
 function wetLens(rgb: Float32Array, W: number, H: number, seed: number): void {
-  blur(rgb, W, H, Math.max(2, Math.round(W / 100)));
+  blur(rgb, W, H, Math.max(2, Math.round(W / 80)));
   const src = rgb.slice();
   const drops = 14;
   for (let d = 0; d < drops; d++) {
