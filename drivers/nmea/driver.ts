@@ -21,7 +21,10 @@ export interface NmeaStats extends LineDriverStats {
   withoutChecksum: number;
 }
 
-/** Events as every Driver, plus 'sentence' (NmeaParsed, every sentence that parsed). */
+/** A time a GNSS sentence stated (`utcMs`) and when the line arrived on the driver's clock (`at`). */
+export interface NmeaTime { sensor: string; utcMs: number; at: number; sentence: 'RMC' | 'ZDA' }
+
+/** Events as every Driver, plus 'sentence' (NmeaParsed, every sentence that parsed) and 'time' (NmeaTime, a valid RMC/ZDA). */
 export class NmeaDriver extends LineDriver {
   readonly headingOffsetDeg: number;
   private readonly xdrMerge: Set<string>;
@@ -55,6 +58,8 @@ export class NmeaDriver extends LineDriver {
       if (o.sensor.startsWith(prefix) && this.xdrMerge.has(o.sensor.slice(prefix.length))) o.sensor = this.sensor;
     }
     this.emit('sentence', r satisfies NmeaParsed);
+    // A GNSS time (RMC/ZDA): the line's arrival time on our clock beside the time it states.
+    if (r.time) this.emit('time', { sensor: this.sensor, utcMs: r.time.utcMs, at: ts, sentence: r.time.sentence } satisfies NmeaTime);
     for (const rej of r.rejections) this.rejected(rej);
     this.emitObservations(r.observations satisfies Observation[]);
   }

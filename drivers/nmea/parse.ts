@@ -24,7 +24,15 @@ export interface NmeaParsed {
   checksum: boolean;
   observations: Observation[];
   rejections: Rejection[];
+  /**
+   * UTC the sentence states (RMC with status A, ZDA) — a GNSS receiver's time, which the
+   * gateway may use to set its clock (gateway/time/). Absent for weather sentences.
+   */
+  time?: { utcMs: number; sentence: 'RMC' | 'ZDA' };
 }
+
+/** Sentences that carry the time (a GNSS receiver, an Airmar WX with its built-in GPS): read for their time only. */
+export const TIME_SENTENCES = ['RMC', 'ZDA'] as const;
 
 export const SENTENCES = ['MWV', 'MDA', 'XDR', 'MTA', 'MTW', 'VWR', 'VWT', 'MWD'] as const;
 
@@ -113,9 +121,60 @@ export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | 
     case 'MTW': temperature(fields, emit, bad, 'sea_water_temperature'); break;
     case 'VWR': case 'VWT': vwr(fields, emit, bad, offset); break;
     case 'MWD': mwd(fields, emit, bad); break;
+    case 'RMC': case 'ZDA': {
+      // A time without a checksum could be any time: only a verified sentence sets the clock.
+      const utcMs = checksum ? (type === 'RMC' ? rmcTime(fields, bad) : zdaTime(fields, bad)) : null;
+      return { talker, type, checksum, observations, rejections, ...(utcMs === null ? {} : { time: { utcMs, sentence: type } }) };
+    }
     default: return reject(line, `unsupported sentence ${type} (supported: ${SENTENCES.join(', ')})`);
   }
   return { talker, type, checksum, observations, rejections };
+}
+
+/** hhmmss(.ss) → ms of the day, or null (reported) when garbled. */
+function timeOfDay(raw: string, bad: Bad): number | null {
+  const m = /^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)$/.exec(raw);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59 || Number(m[3]) >= 61) {
+    bad(raw, 'garbled UTC time (hhmmss.ss expected)');
+    return null;
+  }
+  return (Number(m[1]) * 3600 + Number(m[2]) * 60) * 1000 + Math.round(Number(m[3]) * 1000);
+}
+
+function utc(y: number, mo: number, d: number, msOfDay: number, raw: string, bad: Bad): number | null {
+  const day = Date.UTC(y, mo - 1, d);
+  if (mo < 1 || mo > 12 || d < 1 || new Date(day).getUTCDate() !== d) {
+    bad(raw, 'impossible date');
+    return null;
+  }
+  return day + msOfDay;
+}
+
+// $--RMC,hhmmss.ss,A|V,lat,N|S,lon,E|W,knots,course,ddmmyy,magvar,E|W[,mode] — status V (or mode N): no fix, no time.
+function rmcTime({ f }: Fields, bad: Bad): number | null {
+  if ((f[1] ?? '') !== 'A' || f[11] === 'N') return null;
+  const tod = timeOfDay(f[0] ?? '', bad);
+  const date = /^(\d{2})(\d{2})(\d{2})$/.exec(f[8] ?? '');
+  if (!date) {
+    bad(f[8] ?? '', 'garbled date (ddmmyy expected)');
+    return null;
+  }
+  // Two-digit year: 80–99 → 19yy, else 20yy. A receiver hit by the GPS week rollover says 19.6
+  // years back; the gateway refuses any time before its build floor (gateway/time/floor.ts).
+  const yy = Number(date[3]);
+  return tod === null ? null : utc(yy >= 80 ? 1900 + yy : 2000 + yy, Number(date[2]), Number(date[1]), tod, f[8]!, bad);
+}
+
+// $--ZDA,hhmmss.ss,dd,mm,yyyy,zone h,zone min — UTC with a four-digit year (no validity field).
+function zdaTime({ f }: Fields, bad: Bad): number | null {
+  if (!f[0] || !f[1] || !f[2] || !f[3]) return null; // no time yet (before a fix, fields are empty)
+  const tod = timeOfDay(f[0], bad);
+  const [d, mo, y] = [f[1], f[2], f[3]].map(Number) as [number, number, number];
+  if (![f[1], f[2]].every((x) => /^\d{1,2}$/.test(x)) || !/^\d{4}$/.test(f[3])) {
+    bad(`${f[1]},${f[2]},${f[3]}`, 'garbled date (dd,mm,yyyy expected)');
+    return null;
+  }
+  return tod === null ? null : utc(y, mo, d, tod, `${f[1]},${f[2]},${f[3]}`, bad);
 }
 
 /** An angle in [0, 360). */

@@ -77,3 +77,29 @@ export function vwr(talker: string, kind: 'VWR' | 'VWT', w: WindReading): string
 export function mwd(talker: string, w: WindReading): string {
   return sentence(`${talker}MWD,${f1(w.angle)},T,,M,${f1(w.speed / 0.514444)},N,${f1(w.speed)},M`);
 }
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+const hhmmss = (d: Date) => `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}.${pad(Math.floor(d.getUTCMilliseconds() / 10))}`;
+
+/** ddmm.mmmm,N|S,dddmm.mmmm,E|W */
+function position(lat: number, lon: number): string {
+  const part = (v: number, degWidth: number) => {
+    const a = Math.abs(v);
+    const deg = Math.floor(a);
+    return `${pad(deg, degWidth)}${((a - deg) * 60).toFixed(4).padStart(7, '0')}`;
+  };
+  return `${part(lat, 2)},${lat >= 0 ? 'N' : 'S'},${part(lon, 3)},${lon >= 0 ? 'E' : 'W'}`;
+}
+
+/** RMC from a GNSS receiver with a fix (status A, mode A) at a fixed mast: the UTC of `ms`, speed 0. */
+export function rmc(talker: string, ms: number, lat: number, lon: number): string {
+  const d = new Date(ms);
+  const date = `${pad(d.getUTCDate())}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCFullYear() % 100)}`;
+  return sentence(`${talker}RMC,${hhmmss(d)},A,${position(lat, lon)},0.0,,${date},,,A`);
+}
+
+/** ZDA: UTC of `ms` with a four-digit year, zone 00,00. */
+export function zda(talker: string, ms: number): string {
+  const d = new Date(ms);
+  return sentence(`${talker}ZDA,${hhmmss(d)},${pad(d.getUTCDate())},${pad(d.getUTCMonth() + 1)},${d.getUTCFullYear()},00,00`);
+}

@@ -5,7 +5,8 @@
 // (link.ts); every timer comes from the injected Clock.
 //
 // Cadence (settable): MWV relative every 1 s, MDA every 1 s; XDR, MTA, VWR, VWT, MWD off
-// unless given an interval. The sensor's reference mark points `mastHeadingDeg` from north, so
+// unless given an interval. RMC and ZDA (talker GP) are the time of a built-in GNSS receiver, as
+// an Airmar WX sends them: the simulator's clock, which is the true time of a scenario. The sensor's reference mark points `mastHeadingDeg` from north, so
 // its relative angles are truth minus that heading (the gateway's heading offset adds it back).
 import type { Clock, Timer } from '../../core/clock.ts';
 import { dewPoint } from '../weather/physics.ts';
@@ -13,9 +14,9 @@ import type { TruthSample, WeatherScenario } from '../weather/types.ts';
 import type { DeviceLink, SimDevice } from './link.ts';
 import { seededRandom } from './line-faults.ts';
 import { faultyBytes, type LineFaults } from './nmea-faults.ts';
-import { mda, mta, mwd, mwv, vwr, xdr, type NmeaSpeedUnit } from './nmea-format.ts';
+import { mda, mta, mwd, mwv, rmc, vwr, xdr, zda, type NmeaSpeedUnit } from './nmea-format.ts';
 
-export type NmeaSentenceKind = 'MWV' | 'MWVT' | 'MDA' | 'XDR' | 'MTA' | 'VWR' | 'VWT' | 'MWD';
+export type NmeaSentenceKind = 'MWV' | 'MWVT' | 'MDA' | 'XDR' | 'MTA' | 'VWR' | 'VWT' | 'MWD' | 'RMC' | 'ZDA';
 
 export interface NmeaTwinOptions {
   clock: Clock;
@@ -30,6 +31,9 @@ export interface NmeaTwinOptions {
   intervals?: Partial<Record<NmeaSentenceKind, number>>;
   seed?: number;
   name?: string;
+  /** the mast's position in RMC (default Chichijima) */
+  latitude?: number;
+  longitude?: number;
 }
 
 export const NMEA_DEFAULT_INTERVALS: Readonly<Partial<Record<NmeaSentenceKind, number>>> = Object.freeze({ MWV: 1, MDA: 1 });
@@ -57,6 +61,7 @@ export class NmeaTwin implements SimDevice {
   private faults: LineFaults & { void?: boolean } = {};
   private spikeArmed = false;
   private last: Reading | null = null;
+  private readonly position: [number, number];
 
   constructor(opts: NmeaTwinOptions) {
     this.clock = opts.clock;
@@ -68,6 +73,7 @@ export class NmeaTwin implements SimDevice {
     this.intervals = { ...(opts.intervals ?? NMEA_DEFAULT_INTERVALS) };
     this.rand = seededRandom(opts.seed ?? 1);
     this.name = opts.name ?? 'nmea';
+    this.position = [opts.latitude ?? 27.0917, opts.longitude ?? 142.1917];
   }
 
   attach(link: DeviceLink): void {
@@ -133,6 +139,8 @@ export class NmeaTwin implements SimDevice {
       case 'MTA': return mta(t, r.airC);
       case 'VWR': case 'VWT': return vwr(t, kind, r.wind);
       case 'MWD': return mwd(t, trueWind);
+      case 'RMC': return rmc('GP', this.clock.now(), ...this.position);
+      case 'ZDA': return zda('GP', this.clock.now());
     }
   }
 
