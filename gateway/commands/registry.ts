@@ -7,6 +7,8 @@ export interface CommandResult {
   ok: boolean;
   /** what happened, for the reply and the log (a technician reads it) */
   message: string;
+  /** run once the reply is out (the broker has it, or after 5 s): e.g. `restart` exits only after answering */
+  afterReply?: () => void;
   [detail: string]: unknown;
 }
 

@@ -1,12 +1,12 @@
 // A model update on the `cmd` topic end to end: a whole station (real Mosquitto, simulated
 // WXT530 over a PTY, reference receiver) runs the signed tiny model v1; the centre publishes
-// {cmd: "model", manifest, tflite: base64} for v2 on bonin/v1/{station}/cmd; the station adopts
+// a signed `model` command {manifest, tflite: base64} for v2 on bonin/v1/{station}/cmd; the station adopts
 // it at its next run and the receiver gets nowcasts made by v2. A badly signed one sent the
 // same way is rejected and v2 keeps running.
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScaledClock, topics } from '../../core/index.ts';
+import { commandPrivateKey, ScaledClock, signCommand, topics } from '../../core/index.ts';
 import { generateSigningKeys, loadPrivateKey, signManifest } from '../../edge-model/signing.ts';
 import { tinyModel, writeModel } from '../../edge-model/test-model.ts';
 import { STATION, startRig } from '../../test/helpers/station.ts';
@@ -45,8 +45,9 @@ describe('nowcast model update by cmd (real Mosquitto, real LiteRT)', () => {
 
     const centre = await mqtt.connectAsync(rig.broker.url);
     cleanup.push(() => centre.endAsync());
+    // The model travels in a signed command envelope (docs/commands.md); its manifest is signed on its own too.
     const send = (m: ReturnType<typeof signed>) => centre.publishAsync(topics(STATION).cmd,
-      JSON.stringify({ v: 1, station: STATION, cmd: 'model', manifest: m.manifest, tflite: Buffer.from(m.bytes).toString('base64') }), { qos: 1 });
+      JSON.stringify(signCommand({ station: STATION, cmd: 'model', args: { manifest: m.manifest, tflite: Buffer.from(m.bytes).toString('base64') }, now: clock.now(), ttlMs: 600_000 }, commandPrivateKey(rig.cmdKeys.privatePem))), { qos: 1 });
     await send(signed('v2', 0.1));
     await waitFor('a nowcast by v2', () => models().includes('v2'), 30_000);
     expect(gateway.nowcast!.summary()).toMatchObject({ model: 'v2', model_source: 'adopted', updates: { adopted: 1 } });

@@ -255,19 +255,22 @@ export class NowcastRunner {
   }
 
   /**
-   * A model from the `cmd` topic ({cmd: "model", manifest, tflite: base64}): written into
-   * incoming/ for the next run. Only the model's signature is checked (at that run): the
-   * command channel itself is not authenticated yet (issue #10's signed envelope).
+   * A model from the `model` command (args {manifest, tflite: base64}; the command itself is
+   * signed and checked by gateway/commands/channel.ts): written into incoming/ for the next
+   * run, where its own manifest signature, sha256, load and test run are checked as for a
+   * file drop. The answer says it was queued (or why not); adoption shows in status.
    */
-  receiveModel(m: ModelCmd): void {
+  receiveModel(m: ModelCmd): { ok: boolean; message: string; file?: string } {
     try {
       if (!this.shelf) throw new Error('model updates are off (no models folder)');
       if (typeof m.manifest !== 'object' || m.manifest === null || typeof m.tflite !== 'string') throw new Error('needs manifest (object) and tflite (base64)');
       const modelFile = (m.manifest as { model_file?: unknown }).model_file;
       const path = this.shelf.receive(JSON.stringify(m.manifest, null, 2), String(modelFile), Buffer.from(m.tflite, 'base64'));
       this.o.log.info({ model: path }, 'nowcast: model received by cmd; checked at the next run');
+      return { ok: true, file: path, message: `model received into ${path}; its signature, sha256 and a test run are checked at the next nowcast run (status nowcast.updates)` };
     } catch (err) {
       this.o.log.error({ err: (err as Error).message }, 'nowcast: model cmd refused');
+      return { ok: false, message: `model refused: ${(err as Error).message}` };
     }
   }
 

@@ -19,6 +19,9 @@ import { MinuteCloser } from './minutes.ts';
 import { NowcastRunner, type ModelCmd } from './nowcast.ts';
 import { sensorFamily } from '../sensors/index.ts';
 import { CommandRegistry } from '../commands/registry.ts';
+import { attachCommandChannel, type CommandChannel } from '../commands/index.ts';
+import { restartHandler } from '../commands/restart.ts';
+import { setConfigHandler } from '../commands/set-config.ts';
 
 
 export interface SensorHealth {
@@ -50,8 +53,11 @@ export class StationGateway extends EventEmitter {
   readonly nowcast: NowcastRunner | null;
   /** handlers of remote commands by name (gateway/commands/): each module registers its own */
   readonly commands = new CommandRegistry();
+  /** the signed command channel on bonin/v1/{station}/cmd (gateway/commands/channel.ts) */
+  readonly channel: CommandChannel;
 
-  constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger) {
+  /** `configPath`: the station file, for set-config. A restart (command) emits 'restart'; `bonin run` exits on it. */
+  constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger, opts: { configPath?: string } = {}) {
     super();
     this.startedAt = clock.now();
     this.warn = new RateLimitedLog(log, clock);
@@ -97,8 +103,12 @@ export class StationGateway extends EventEmitter {
         publicKey: nc.public_key, modelsDir: nc.models_dir ?? (config.storage.path === ':memory:' ? undefined : join(dirname(config.storage.path), 'models')),
       })
       : null;
-    // A signed model sent on the cmd topic waits in <models>/incoming/ for the next run.
-    this.uplink.on('model', (m: ModelCmd) => this.nowcast?.receiveModel(m));
+    this.channel = attachCommandChannel({ uplink: this.uplink, outbox: this.outbox, db: this.db, registry: this.commands, station: config.station.id, clock, log, commands: config.commands });
+    const restart = (why: string) => this.requestRestart(why);
+    this.commands.register('restart', restartHandler(restart));
+    this.commands.register('set-config', setConfigHandler({ configPath: opts.configPath, restart }));
+    // A signed model sent by command waits in <models>/incoming/ for the next run.
+    this.commands.register('model', (args) => (this.nowcast ? this.nowcast.receiveModel(args as unknown as ModelCmd) : { ok: false, message: 'model: the nowcast is disabled (nowcast.enabled: false)' }));
     // Nowcasts made while the link was down go when it comes back.
     this.uplink.on('link', (state) => { if (state === 'up') this.nowcast?.sendPending(); });
   }
@@ -150,6 +160,12 @@ export class StationGateway extends EventEmitter {
     this.log.debug({ records: records.length, seq }, 'gateway: minute committed');
     this.emit('minute', records, seq);
     this.uplink.pump();
+  }
+
+  /** A command asked for a restart (after its reply): `bonin run` stops and exits 0, systemd starts it again. */
+  private requestRestart(why: string): void {
+    this.log.warn({ why }, 'gateway: restart requested');
+    if (!this.emit('restart', why)) this.log.error({ why }, 'gateway: nobody handles restarts in this process (not `bonin run`)');
   }
 
   /** Close every finished minute now (the demo uses it before its final audit). */

@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
-  ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, resendCmdSchema, toRanges, topics, WIRE_VERSION,
+  ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, toRanges, topics, WIRE_VERSION,
   type BatchPart, type Clock, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import type { BacklogOrder, DueRow, Outbox } from '../store/outbox.ts';
@@ -87,6 +87,7 @@ export class Uplink extends EventEmitter {
   private readonly tls: ReturnType<typeof loadTls>;
   readonly budget: ByteBudget;
   lastAckAt: number | null = null;
+  lastTickAt: number | null = null;
   /** for status and tests */
   readonly stats = { messages: 0, bytes: 0, heldByBudget: 0, reconnects: 0, ignoredAcks: 0, resendRequests: 0, corrupt: 0, diskFull: 0 };
 
@@ -122,14 +123,18 @@ export class Uplink extends EventEmitter {
     this.client.on('connect', () => this.onConnect());
     this.client.on('message', (topic, payload) => this.safely(topic, () => {
       if (topic === this.topics.ack) this.onAck(payload);
-      else if (topic === this.topics.cmd) this.onCmd(payload);
+      // Commands are checked and run by the signed command channel (gateway/commands/channel.ts).
+      else if (topic === this.topics.cmd) this.emit('cmd', payload);
     }));
     this.client.on('error', (err) => this.warn.warn('mqtt-error', { broker: o.broker, err: err.message }, 'uplink: broker error'));
     this.client.on('close', () => {
       this.emit('link', 'down');
       this.scheduleReconnect();
     });
-    this.timer = o.clock.every(Math.max(1000, o.resendAfterMs / 4), () => this.pump());
+    this.timer = o.clock.every(Math.max(1000, o.resendAfterMs / 4), () => {
+      this.lastTickAt = o.clock.now(); // the systemd watchdog checks that this timer turns
+      this.pump();
+    });
   }
 
   private scheduleReconnect(): void {
@@ -360,57 +365,39 @@ export class Uplink extends EventEmitter {
   }
 
   /**
-   * A nowcast model update ({v, station, cmd: "model", manifest, tflite: base64}, issue #7):
-   * handed to the 'model' listener (the nowcast runner), which checks its signature. The
-   * command channel itself is not authenticated yet (issue #10).
+   * Batches rebuilt for a gap request (gateway/commands/resend.ts) go now, in messages of the
+   * usual size: the central system asked, they are the gap it sees. They are not in the
+   * outbox, so their acks are harmless no-ops. Returns how many went (the budget may stop it).
    */
-  private onModelCmd(payload: Buffer): boolean {
-    if (this.listenerCount('model') === 0 || !payload.includes('"model"')) return false;
-    let m: { cmd?: unknown; station?: unknown } | null;
-    try { m = JSON.parse(payload.toString()) as { cmd?: unknown; station?: unknown } | null; } catch { return false; }
-    if (m?.cmd !== 'model' || m.station !== this.opts.station) return false;
-    this.emit('model', m);
-    return true;
-  }
-
-  /** Gap reconciliation: the central system asks for seq ranges it lacks. */
-  private onCmd(payload: Buffer): void {
-    if (this.onModelCmd(payload)) return;
-    let cmd;
-    try {
-      cmd = resendCmdSchema.safeParse(JSON.parse(payload.toString()));
-    } catch {
-      cmd = null;
-    }
-    if (!cmd?.success || cmd.data.station !== this.opts.station) {
-      this.warn.warn('bad-cmd', { payload: payload.toString().slice(0, 200) }, 'uplink: ignored a command it cannot use');
-      return;
-    }
+  sendAgain(parts: BatchPart[]): number {
     this.stats.resendRequests++;
     const now = this.opts.clock.now();
-    const reply = { v: WIRE_VERSION, station: this.opts.station, pending: [] as number[], resent: [] as number[], evicted: [] as Array<[number, number]>, unknown: [] as number[], ts: Math.round(now) };
-    const resend: BatchPart[] = [];
-    for (const [a, b] of cmd.data.ranges.slice(0, 100)) {
-      const ans = this.outbox.reconcile(Math.min(a, b), Math.min(Math.max(a, b), Math.min(a, b) + 9999));
-      reply.pending.push(...ans.pending);
-      reply.evicted.push(...ans.evicted);
-      reply.unknown.push(...ans.unknown);
-      resend.push(...ans.resent);
-      reply.resent.push(...ans.resent.map((p) => p.seq));
-    }
-    // Rebuilt batches go now (the central system asked: they are the gap it sees), in messages
-    // of the usual size; they are not in the outbox, so their acks are harmless no-ops.
     const perMsg = this.opts.encoding === 'json' ? 1 : Math.max(1, this.opts.maxMessageRecords ?? 60);
-    for (let i = 0; i < resend.length; i += perMsg) {
-      const payloadOut = this.encode(resend.slice(i, i + perMsg));
-      const wire = publishBytes(this.topics.obs, payloadOut.length, this.opts.protocolVersion);
-      if (this.budget.left(now) < wire) { this.stats.heldByBudget++; break; }
-      this.publish(this.topics.obs, payloadOut, wire, now, resend.slice(i, i + perMsg).map((p) => p.seq));
-    }
-    const body = JSON.stringify({ ...reply, pending: toRanges(reply.pending), resent: toRanges(reply.resent), unknown: toRanges(reply.unknown) });
-    this.publish(this.topics.reply, body, publishBytes(this.topics.reply, Buffer.byteLength(body), this.opts.protocolVersion), now);
-    this.opts.log.info({ asked: cmd.data.ranges, pending: toRanges(reply.pending), resent: toRanges(reply.resent), evicted: reply.evicted }, 'uplink: answered a resend request');
+    let sent = 0;
+    this.safely('resend', () => {
+      for (let i = sent; i < parts.length; i += perMsg) {
+        const group = parts.slice(i, i + perMsg);
+        const payloadOut = this.encode(group);
+        const wire = publishBytes(this.topics.obs, payloadOut.length, this.opts.protocolVersion);
+        if (!this.client?.connected) break;
+        if (this.budget.left(now) < wire) { this.stats.heldByBudget++; break; }
+        this.publish(this.topics.obs, payloadOut, wire, now, group.map((p) => p.seq));
+        sent += group.length;
+      }
+    });
     this.pump();
+    return sent;
+  }
+
+  /** An answer to a command on `reply` (gateway/commands/channel.ts); `done(false)` when it cannot go. */
+  publishReply(body: string, done: (ok: boolean) => void): void {
+    const now = this.opts.clock.now();
+    if (!this.client?.connected) { done(false); return; }
+    const wire = publishBytes(this.topics.reply, Buffer.byteLength(body), this.opts.protocolVersion);
+    this.safely('reply', () => this.budget.spend(wire, now));
+    this.stats.messages++;
+    this.stats.bytes += wire;
+    this.client.publish(this.topics.reply, body, { qos: 1 }, (err) => done(!err));
   }
 }
 

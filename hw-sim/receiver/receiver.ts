@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type MqttClient } from 'mqtt';
 import {
-  ANY_STATION, decodeBatch, decodeCompact, isCompact, resendReplySchema, systemClock, toRanges, topics, WIRE_VERSION,
-  type Clock, type Decoded, type ObsBatch, type Timer,
+  ANY_STATION, commandPrivateKey, decodeBatch, decodeCompact, isCompact, newCommandId, resendReplySchema, signCommand, systemClock, toRanges, topics, WIRE_VERSION,
+  type Clock, type CommandReply, type Decoded, type ObsBatch, type Timer,
 } from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
 import { ANY_NOWCAST, NowcastTable } from './nowcast.ts';
@@ -27,6 +27,10 @@ export interface ReceiverOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   /** publish a WIS2 notification for each batch accepted (hw-sim/receiver/wis2.ts) */
   wis2?: Wis2Options;
+  /** Ed25519 private key (PEM file path or inline PEM) signing the commands it sends (docs/commands.md); unset: sent unsigned, and stations refuse them */
+  cmdKey?: string;
+  /** lifetime of a signed command, clock ms (default 10 min) */
+  cmdTtlMs?: number;
 }
 
 export class Receiver extends EventEmitter {
@@ -43,6 +47,17 @@ export class Receiver extends EventEmitter {
     this.store = new ReceiverStore(opts.dbPath);
     this.nowcasts = new NowcastTable(this.store.db);
     this.clock = opts.clock ?? systemClock;
+    this.cmdKey = opts.cmdKey ? commandPrivateKey(opts.cmdKey) : null;
+  }
+
+  private readonly cmdKey: ReturnType<typeof commandPrivateKey> | null;
+
+  /** A command for a station: signed when the receiver has a key (core/command.ts). */
+  command(station: string, cmd: string, args: Record<string, unknown>): Record<string, unknown> {
+    const now = this.clock.now();
+    const ttlMs = this.opts.cmdTtlMs ?? 10 * 60_000;
+    if (this.cmdKey) return signCommand({ station, cmd, args, now, ttlMs }, this.cmdKey);
+    return { v: WIRE_VERSION, station, id: newCommandId(), cmd, args, issued: Math.round(now), expires: Math.round(now + ttlMs) };
   }
 
   /** Connect and subscribe; resolves once subscribed (mqtt.js keeps reconnecting after). */
@@ -148,14 +163,23 @@ export class Receiver extends EventEmitter {
       const ranges = this.store.gaps(station);
       if (!ranges.length) continue;
       asked[station] = ranges;
-      const cmd = { v: WIRE_VERSION, station, cmd: 'resend', ranges, ts: Math.round(this.clock.now()) };
+      const cmd = this.command(station, 'resend', { ranges });
       this.client?.publish(topics(station).cmd, JSON.stringify(cmd), { qos: 1 });
     }
     return asked;
   }
 
-  /** A station's answer: evicted and unknown ranges will never come; stop asking for them. */
+  /**
+   * A station's answer. To a resend: evicted and unknown ranges will never come; stop asking
+   * for them. Every answer (accepted or refused) is also emitted as 'command-reply'.
+   */
   private onReply(topic: string, payload: Buffer): void {
+    let generic: CommandReply | null = null;
+    try { generic = JSON.parse(payload.toString()) as CommandReply; } catch { /* counted below */ }
+    if (generic && typeof generic === 'object' && typeof generic.ok === 'boolean' && topics(String(generic.station)).reply === topic) {
+      this.emit('command-reply', generic);
+      if (generic.cmd !== 'resend' || !generic.ok) return;
+    }
     let parsed;
     try {
       parsed = resendReplySchema.safeParse(JSON.parse(payload.toString()));

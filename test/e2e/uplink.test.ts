@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeAck, makeBatch, quantiseRecord, systemClock, topics, type MinuteRecord } from '../../core/index.ts';
+import { attachCommandChannel, CommandRegistry } from '../../gateway/commands/index.ts';
 import { createLogger } from '../../gateway/log.ts';
+import { generateSigningKeys } from '../../edge-model/signing.ts';
 import { openDatabase, Outbox } from '../../gateway/store/index.ts';
 import { StoreQuota } from '../../gateway/store/quota.ts';
 import { Uplink, type UplinkOptions } from '../../gateway/uplink/uplink.ts';
@@ -15,6 +17,12 @@ import { waitFor } from '../helpers/wait.ts';
 
 const rec = (i: number): MinuteRecord => ({ ts: Date.UTC(2026, 6, 1) + i * 60_000, sensor: 'wxt530', values: { air_pressure: { v: 1012 + i / 10, f: 'good', n: 6 } } });
 const cleanup: Array<() => Promise<void> | void> = [];
+// The centre signs its commands (gap requests); the station trusts the public half (docs/commands.md).
+const centreKeys = generateSigningKeys();
+const signedCommands = (uplink: Uplink, outbox: Outbox) => attachCommandChannel({
+  uplink, outbox, db: (outbox as unknown as { db: ReturnType<typeof openDatabase> }).db, registry: new CommandRegistry(), station: 'STN',
+  clock: systemClock, log: createLogger({ level: 'silent' }), commands: { public_keys: [centreKeys.publicPem], max_age_s: 3600, future_tolerance_s: 300 },
+});
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
@@ -23,7 +31,7 @@ async function setup(resendAfterMs = 30_000, extra: Partial<UplinkOptions> = {})
   const dir = mkdtempSync(join(tmpdir(), 'bonin-uplink-'));
   const broker = await Mosquitto.start();
   cleanup.push(() => broker.stop());
-  const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), group: 'test' });
+  const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), group: 'test', cmdKey: centreKeys.privatePem });
   await receiver.start();
   cleanup.push(() => receiver.stop());
   const outbox = new Outbox(openDatabase(join(dir, 'station.db')), 'STN');
@@ -154,6 +162,7 @@ describe('uplink through a real Mosquitto', () => {
 
   it('gap reconciliation: the receiver asks for what it lacks; acked batches are rebuilt, evicted ones are named', async () => {
     const { receiver, outbox, uplink } = await setup();
+    signedCommands(uplink, outbox);
     for (let i = 0; i < 10; i++) outbox.commitMinutes([rec(i)], Date.now());
     uplink.start();
     await waitFor('drain', () => outbox.counts().outboxBatches === 0);
@@ -175,6 +184,7 @@ describe('uplink through a real Mosquitto', () => {
     expect(outbox.counts().outboxBatches).toBe(1);
     const again = new Uplink(outbox, { ...(uplink as unknown as { opts: UplinkOptions }).opts });
     cleanup.push(() => again.stop());
+    signedCommands(again, outbox);
     again.start();
     await waitFor('newest batch', () => receiver.store.counts().batches === 11);
     expect(receiver.requestGaps()).toEqual({ STN: [[11, 19]] });

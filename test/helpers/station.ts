@@ -3,6 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Clock } from '../../core/index.ts';
 import { Receiver } from '../../hw-sim/receiver/index.ts';
 import { startSimulation } from '../../hw-sim/index.ts';
@@ -13,7 +14,10 @@ export const STATION = 'TEST-47971';
 export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; resendAfterS?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bonin-e2e-'));
   const broker = await Mosquitto.start();
-  const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), group: 'e2e', clock });
+  // The centre's command key (docs/commands.md): the receiver signs its gap requests with it, the gateway trusts its public half.
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const cmdKeys = { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), group: 'e2e', clock, cmdKey: cmdKeys.privatePem });
   await receiver.start();
   const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: opts.expose ?? 'pty', dir });
   const device = sim.devices[0]!;
@@ -25,11 +29,12 @@ export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; res
     log: { level: 'warn', file: join(dir, 'gateway.log') },
     // tests talk to loopback only, on a port of their own (the field default is 0.0.0.0:8080)
     status_page: { host: '127.0.0.1', port: 0 },
+    commands: { public_keys: [cmdKeys.publicPem] },
   };
   const configPath = join(dir, 'station.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   return {
-    dir, broker, receiver, sim, device, config, configPath,
+    dir, broker, receiver, sim, device, config, configPath, cmdKeys,
     async stop() {
       await sim.stop();
       await receiver.stop();
