@@ -80,7 +80,28 @@ export const MIGRATIONS: string[] = [
   // Slots 5–7 were reserved at the start of the session that took issues #8 and #10, so work
   // done in parallel appends without renumbering. A slot still holding only a comment changes nothing.
   /* 5 (issue #8: camera frames) */ `
-  -- reserved
+  -- Camera frames (gateway/camera/frame-store.ts): the JPEG is a file beside the database
+  -- (frames/<camera>/<ts>.jpg, written atomically); this row is its metadata, its thumbnail and
+  -- its sky features. The frames' own quota (cameras.frames_quota_mb) and a full disk evict
+  -- oldest first, before anything else of the station (evictions kind 'frames').
+  CREATE TABLE IF NOT EXISTS frames (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    camera     TEXT    NOT NULL,
+    ts         INTEGER NOT NULL,           -- when the snapshot was taken, UTC ms
+    path       TEXT    NOT NULL,           -- the JPEG, relative to the frames folder
+    bytes      INTEGER NOT NULL,           -- size of that file
+    width      INTEGER,
+    height     INTEGER,
+    thumb      BLOB,                       -- small JPEG sent on bonin/v1/{station}/image; NULL: frame unreadable
+    features   TEXT,                       -- sky features as JSON; NULL: frame unreadable
+    error      TEXT,                       -- why the frame could not be read (kept for the technician)
+    thumb_sent INTEGER,                    -- clock ms of the broker's PUBACK of the thumbnail; NULL: not yet
+    full_asked INTEGER,                    -- clock ms the centre asked for the full frame (frame command)
+    full_sent  INTEGER,                    -- clock ms of the PUBACK of the full frame
+    UNIQUE (camera, ts)
+  );
+  CREATE INDEX IF NOT EXISTS frames_ts ON frames (ts);
+  CREATE INDEX IF NOT EXISTS frames_thumb_unsent ON frames (thumb_sent, ts);
   `,
   /* 6 (issue #10: signed commands) */ `
   -- Ids (nonces) of the signed commands already seen (gateway/commands/nonces.ts), kept until
