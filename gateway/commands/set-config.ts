@@ -45,7 +45,7 @@ export function setConfigHandler(o: SetConfigOptions): CommandHandler {
       previous = doc.getIn(pathOf(key));
       if (value === null) doc.deleteIn(pathOf(key));
       else doc.setIn(pathOf(key), value);
-      after = doc.toString();
+      after = doc.toString({ flowCollectionPadding: false });
     }
     try {
       validateConfig(parseYaml(after), file, dirname(file));
