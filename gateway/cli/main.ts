@@ -27,13 +27,24 @@ program.command('sim')
   .option('--dir <dir>', 'where PTY links are made')
   .option('--mode <mode>', 'WXT530 protocol: automatic | polled', 'automatic')
   .option('--device <type...>', 'devices to simulate, by station-file sensor type (default: vaisala-wxt530)')
-  .action(async (o) => (await import('./sim.ts')).runSim(o));
+  // issue 11: many light virtual stations (real uplink clients) instead of device twins
+  .option('--stations <n>', 'run N virtual stations, each a real uplink client on its own outbox (gateway/fleet)', positive('stations'))
+  .option('--broker <url>', 'with --stations: the central MQTT broker', 'mqtt://127.0.0.1:1883')
+  .option('--stagger <s>', 'with --stations: simulated seconds between one station\'s start and the next', Number, 2)
+  .option('--outage <spec...>', 'with --stations: TARGET@START+DURATION (island, station id or *; e.g. hahajima@1h+24h)')
+  .option('--minutes <n>', 'with --stations: stop after this many simulated minutes, drain, print a JSON summary', positive('minutes'))
+  .option('--db-dir <dir>', 'with --stations: one SQLite file per station here (default: in memory)')
+  .option('--resend-after <s>', 'with --stations: uplink.resend_after_s of each station', positive('resend-after'), 30)
+  .action(async (o) => (o.stations ? (await import('./fleet.ts')).runFleet(o) : (await import('./sim.ts')).runSim(o)));
 
 program.command('receiver')
   .description('run the reference central receiver: verify, de-duplicate, store, ack')
   .option('-b, --broker <url>', 'MQTT broker', 'mqtt://127.0.0.1:1883')
   .option('--db <file>', 'receiver database', 'data/receiver.db')
   .option('--group <name>', 'shared-subscription group', 'bonin-receivers')
+  .option('--client-id <id>', 'MQTT client id (default: bonin-receiver-<pid>-<random>)')
+  .option('--report-every <s>', 'print the store\'s counts this often', positive('report-every'), 10)
+  .option('--gap-request-every <s>', 'ask stations for missing seq ranges this often (default never)', positive('gap-request-every'))
   .action(async (o) => (await import('./receiver.ts')).runReceiver(o));
 
 program.command('parse')
