@@ -15,7 +15,7 @@ export { exposeInProcess, type InProcessExposure } from './expose/inprocess.ts';
 
 export {
   startSimulation, describeSimulation,
-  type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type DeviceSpec,
+  type Simulation, type SimulationOptions, type SimulatedDevice, type Exposure, type ExposeKind, type ScenarioName, type DeviceSpec, type SimCameraSpec,
 } from './sim.ts';
 export { SIM_CATALOG, STATION_WXT530_SETTINGS, type CatalogEntry, type DeviceContext, type WxtModeOption } from './catalog.ts';
 export { NmeaTwin, NMEA_DEFAULT_INTERVALS, type NmeaTwinOptions, type NmeaSentenceKind } from './devices/nmea.ts';
@@ -25,4 +25,4 @@ export { PtbTwin, type PtbTwinOptions, type PtbTwinModel, type PtbSmode, type Pt
 export { Rg15Twin, type Rg15TwinOptions, type Rg15Faults } from './devices/rg15.ts';
 export { FirmataBoardTwin, SPARKFUN_WIRING, type FirmataBoardOptions as FirmataTwinOptions, type FirmataWiring, type FirmataFaults } from './devices/firmata.ts';
 export { Bmp280Chip, DATASHEET_TRIM, type Bmp280Trim } from './devices/firmata-bmp280.ts';
-export { startSimCamera, gradientJpeg, corruptJpeg, type SimCamera, type SimCameraOptions, type SimCameraFaults, type SimCameraFaultName, type SimCameraStats, type FrameSource, type JpegCorruption } from './devices/onvif-camera/index.ts';
+export { startSimCamera, gradientJpeg, skySource, corruptJpeg, CHICHIJIMA, type SimCamera, type SimCameraOptions, type SimCameraFaults, type SimCameraFaultName, type SimCameraStats, type FrameSource, type JpegCorruption } from './devices/onvif-camera/index.ts';

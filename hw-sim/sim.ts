@@ -13,6 +13,7 @@ import { exposePty, type PtyExposure } from './expose/pty.ts';
 import { exposeTcp, type TcpExposure } from './expose/tcp.ts';
 import { nycReplay } from './weather/nyc-replay.ts';
 import { tradeWindDay } from './weather/trade-wind.ts';
+import { startSimCamera, type SimCamera, type SimCameraOptions } from './devices/onvif-camera/camera.ts';
 import type { WeatherScenario } from './weather/types.ts';
 
 export type ScenarioName = 'trade-wind' | 'nyc-replay';
@@ -43,7 +44,12 @@ export interface SimulationOptions {
   devices?: DeviceSpec[];
   /** Options of the default WXT530. */
   wxt?: { mode?: WxtModeOption; address?: string; settings?: Partial<Wxt530Settings> };
+  /** Simulated ONVIF cameras (network devices, not on a serial exposure): their pictures are the scenario's sky. */
+  cameras?: SimCameraSpec[];
 }
+
+/** A simulated camera of a simulation: startSimCamera options less the clock and scenario the simulation gives. */
+export type SimCameraSpec = Omit<SimCameraOptions, 'clock' | 'scenario'>;
 
 export interface SimulatedDevice {
   name: string;
@@ -57,6 +63,8 @@ export interface SimulatedDevice {
 
 export interface Simulation {
   devices: SimulatedDevice[];
+  /** the simulated ONVIF cameras (empty without `cameras`) */
+  cameras: SimCamera[];
   scenario: WeatherScenario;
   expose: ExposeKind;
   stop(): Promise<void>;
@@ -92,7 +100,9 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
   let ownDir: string | null = null;
   const dir = () => opts.dir ?? (ownDir ??= mkdtempSync(join(tmpdir(), 'bonin-sim-')));
   const devices: SimulatedDevice[] = [];
+  const cameras: SimCamera[] = [];
   const stopAll = async () => {
+    for (const c of cameras) await c.stop();
     for (const d of devices) {
       d.twin.stop();
       await d.exposure.close();
@@ -109,6 +119,7 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
       devices.push({ name, kind: entry.kind, path, twin, exposure });
       twin.start();
     }
+    for (const c of opts.cameras ?? []) cameras.push(await startSimCamera({ ...c, clock: opts.clock, scenario }));
   } catch (e) {
     await stopAll();
     throw e;
@@ -116,6 +127,7 @@ export async function startSimulation(opts: SimulationOptions): Promise<Simulati
   let stopped = false;
   return {
     devices,
+    cameras,
     scenario,
     expose: opts.expose,
     async stop() {
@@ -134,6 +146,9 @@ export function describeSimulation(sim: Simulation): string {
     const where = d.exposure.kind === 'pty' ? 'serial port (PTY)' : d.exposure.kind === 'tcp' ? 'TCP serial device server (raw)' : 'in-process stream';
     const [first, ...rest] = SIM_CATALOG[d.kind]!.describe(d.twin);
     lines.push(`${d.name} (${d.kind}): ${d.path} — ${where}, ${first}`, ...rest.map((l) => `  ${l}`));
+  }
+  for (const c of sim.cameras) {
+    lines.push(`${c.name} (onvif-camera): ${c.xaddr} — ONVIF device service, snapshots ${c.snapshotUrl} (Digest), ${c.discoveryPort !== null ? `WS-Discovery on UDP ${c.discoveryPort}` : 'no WS-Discovery'}`);
   }
   return lines.join('\n');
 }

@@ -254,7 +254,7 @@ export class OnvifCameraDriver extends EventEmitter {
   private async initOnce(): Promise<OnvifDevice> {
     const dev = new onvif.OnvifDevice({ xaddr: this.xaddr, user: this.user, pass: this.password });
     let skewS: number | null = null;
-    installTimeSync(dev, (cameraTs) => { skewS = Math.round((cameraTs - this.clock.now()) / 1000); });
+    installTimeSync(dev, (cameraTs) => { skewS = Math.round((cameraTs - this.clock.now()) / 1000) || 0; });
     this.stats.inits++;
     try {
       const info = await withTimeout(dev.init(), this.timeoutMs, () => this.timeoutError('init'));

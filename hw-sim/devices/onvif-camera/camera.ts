@@ -9,7 +9,9 @@ import type { Socket } from 'node:net';
 import type { Clock } from '../../../core/clock.ts';
 import { checkUsernameToken, DigestGuard } from './auth.ts';
 import { startDiscoveryResponder, type DiscoveryOptions, type DiscoveryResponder } from './discovery.ts';
-import { corruptJpeg, gradientSource, type FrameSource, type JpegCorruption } from './picture.ts';
+import type { LensState } from '../../weather/sky.ts';
+import type { WeatherScenario } from '../../weather/types.ts';
+import { corruptJpeg, gradientSource, skySource, type FrameSource, type JpegCorruption } from './picture.ts';
 import * as r from './responses.ts';
 import { bodyAction, elementText, envelope, FAULTS, faultEnvelope, usernameToken, type SoapFault } from './soap.ts';
 
@@ -24,11 +26,13 @@ export interface SimCameraFaults {
   'corrupt-jpeg': boolean | JpegCorruption;
   /** the camera's clock is this many seconds ahead (negative: behind) of the true time */
   'clock-skew': number;
+  /** sky pictures only: the lens is wet or obstructed (false: as the weather makes it) */
+  lens: false | LensState;
 }
 
 export type SimCameraFaultName = keyof SimCameraFaults;
 
-const NO_FAULTS: SimCameraFaults = { offline: false, slow: 0, 'wrong-password': false, 'corrupt-jpeg': false, 'clock-skew': 0 };
+const NO_FAULTS: SimCameraFaults = { offline: false, slow: 0, 'wrong-password': false, 'corrupt-jpeg': false, 'clock-skew': 0, lens: false };
 
 export interface SimCameraOptions {
   /** friendly name (discovery scope `name`), e.g. "Chichijima east" */
@@ -45,8 +49,12 @@ export interface SimCameraOptions {
   discovery?: boolean | DiscoveryOptions;
   /** true time; the camera's clock is this plus the clock-skew fault */
   clock: Clock;
-  /** the picture at a clock instant, JPEG bytes (default: a gradient) */
+  /** the picture at a clock instant, JPEG bytes (default: the sky of `scenario`, else a gradient) */
   frame?: FrameSource;
+  /** weather truth for the default pictures (hw-sim/weather/sky.ts) */
+  scenario?: WeatherScenario;
+  /** where the camera stands, for the sun (default Chichijima) */
+  position?: { lat: number; lon: number };
   /** picture size advertised in the profile (default 640 × 360) */
   resolution?: { width: number; height: number };
   faults?: Partial<SimCameraFaults>;
@@ -105,6 +113,7 @@ function validateFault<K extends SimCameraFaultName>(name: K, value: SimCameraFa
     'wrong-password': (v: unknown) => typeof v === 'boolean' || (typeof v === 'string' && v.length > 0),
     'corrupt-jpeg': (v: unknown) => typeof v === 'boolean' || v === 'truncated' || v === 'garbage',
     'clock-skew': (v: unknown) => typeof v === 'number' && Number.isFinite(v),
+    lens: (v: unknown) => v === false || v === 'clear' || v === 'wet' || v === 'obstructed',
   }[name];
   if (!ok) throw new RangeError(`unknown camera fault "${String(name)}" (${Object.keys(NO_FAULTS).join(', ')})`);
   if (!ok(value)) throw new RangeError(`camera fault ${name}: invalid value ${JSON.stringify(value)}`);
@@ -113,9 +122,11 @@ function validateFault<K extends SimCameraFaultName>(name: K, value: SimCameraFa
 export async function startSimCamera(opts: SimCameraOptions): Promise<SimCamera> {
   const host = opts.host ?? '127.0.0.1';
   const resolution = opts.resolution ?? { width: 640, height: 360 };
-  const frame = opts.frame ?? gradientSource(resolution.width, resolution.height);
   const windowMs = (opts.authWindowS ?? 300) * 1000;
   const faults: SimCameraFaults = { ...NO_FAULTS };
+  const frame = opts.frame ?? (opts.scenario
+    ? skySource({ scenario: opts.scenario, position: opts.position, ...resolution, seed: parseInt(nameUuid(opts.name).slice(0, 6), 16), lens: () => faults.lens || undefined })
+    : gradientSource(resolution.width, resolution.height));
   for (const [k, v] of Object.entries(opts.faults ?? {})) {
     validateFault(k as SimCameraFaultName, v as never);
     (faults as unknown as Record<string, unknown>)[k] = v;

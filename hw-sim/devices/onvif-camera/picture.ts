@@ -4,6 +4,8 @@
 // flaky camera spoils one.
 import { randomBytes } from 'node:crypto';
 import jpeg from 'jpeg-js';
+import { skyJpeg, skyTruthAt, type LensState } from '../../weather/sky.ts';
+import type { WeatherScenario } from '../../weather/types.ts';
 
 export type FrameSource = (now: number) => Buffer | Promise<Buffer>;
 
@@ -30,6 +32,40 @@ export function gradientJpeg(width: number, height: number): Buffer {
 export function gradientSource(width: number, height: number): FrameSource {
   let cached: Buffer | null = null;
   return () => (cached ??= gradientJpeg(width, height));
+}
+
+/** Chichijima, Ogasawara: where the demo station's cameras stand (degrees, east positive). */
+export const CHICHIJIMA = { lat: 27.094, lon: 142.191 } as const;
+
+export interface SkySourceOptions {
+  scenario: WeatherScenario;
+  position?: { lat: number; lon: number };
+  width: number;
+  height: number;
+  /** decorrelates two cameras' clouds */
+  seed?: number;
+  /** the lens now (default: wet in rain, as sky.ts decides); read at each frame, so a fault can set it */
+  lens?: () => LensState | undefined;
+}
+
+/**
+ * Pictures from the weather truth (hw-sim/weather/sky.ts): daylight by sun elevation at the
+ * camera's position, cloud, rain, fog, lens. The clouds move once a minute (the render seed
+ * is the minute); a minute's frame is rendered once, since a render costs ~0.5–1 s of CPU.
+ */
+export function skySource(o: SkySourceOptions): FrameSource {
+  const pos = o.position ?? CHICHIJIMA;
+  let cache: { key: string; jpeg: Buffer } | null = null;
+  return (now) => {
+    const minute = Math.floor(now / 60_000);
+    const lens = o.lens?.();
+    const key = `${minute}:${lens ?? ''}`;
+    if (cache?.key === key) return cache.jpeg;
+    const truth = skyTruthAt(o.scenario, now, pos.lat, pos.lon, lens);
+    const bytes = skyJpeg(truth, { width: o.width, height: o.height, seed: ((o.seed ?? 0) * 7919 + minute) >>> 0 });
+    cache = { key, jpeg: bytes };
+    return bytes;
+  };
 }
 
 export type JpegCorruption = 'truncated' | 'garbage';
