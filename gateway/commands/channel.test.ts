@@ -46,7 +46,7 @@ describe('signed command channel', () => {
     expect(r.ran).toEqual([{ n: 1 }]);
     expect(r.lines.some((l) => l.msg === 'commands: accepted a signed command' && l.id === env.id)).toBe(true);
     // Re-serialised with other key order and spaces: the canonical bytes are the same, so it still verifies.
-    const shuffled = JSON.parse(JSON.stringify({ sig: env.sig, args: env.args, ...env }, null, 2)) as typeof env;
+    const shuffled = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(env).reverse()), null, 2)) as typeof env;
     expect(commandSignedBytes(shuffled).equals(commandSignedBytes(env))).toBe(true);
   });
 
