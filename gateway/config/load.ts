@@ -27,6 +27,8 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   const fromHere = (p: string | undefined) => (p && !isAbsolute(p) ? resolve(baseDir, p) : p);
   cfg.uplink.password_file = fromHere(cfg.uplink.password_file);
   cfg.nowcast.model = fromHere(cfg.nowcast.model);
+  cfg.cameras.frames_dir = fromHere(cfg.cameras.frames_dir);
+  for (const cam of cfg.cameras.devices) cam.password_file = fromHere(cam.password_file)!;
   cfg.commands.public_keys = cfg.commands.public_keys.map((k) => (k.includes('-----BEGIN') ? k : fromHere(k)!));
   if (cfg.uplink.tls) for (const k of ['ca_file', 'cert_file', 'key_file'] as const) cfg.uplink.tls[k] = fromHere(cfg.uplink.tls[k]);
   return cfg;

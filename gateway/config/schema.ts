@@ -87,6 +87,34 @@ export const stationConfigSchema = z.object({
     /** a command issued this far ahead of the station clock is still accepted (clock skew), seconds */
     future_tolerance_s: z.number().nonnegative().max(86400).default(300),
   }).strict().default({ public_keys: [], max_age_s: 3600, future_tolerance_s: 300 }),
+  /** ONVIF cameras (issue 8, docs/cameras.md): snapshots, sky features, frames on disk, thumbnails up. */
+  cameras: z.object({
+    /** frame files and thumbnails kept at most, MB; the oldest go first (and before anything else on a full disk) */
+    frames_quota_mb: z.number().positive().default(200),
+    /** where the JPEGs go; unset: frames/ beside storage.path */
+    frames_dir: z.string().min(1).optional(),
+    devices: z.array(z.object({
+      /** the camera's id: its frames' folder and the sensor id of its sky features */
+      id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only (it names a folder and a sensor)'),
+      /** device service URL (http://host/onvif/device_service); or discover: true */
+      xaddr: z.string().regex(/^http:\/\/.+/, 'must be an http:// URL (node-onvif cannot talk https)').optional(),
+      /** find it by WS-Discovery at start (matching `name` when given) */
+      discover: z.boolean().default(false),
+      /** with discover: the camera's ONVIF name scope to pick */
+      name: z.string().min(1).optional(),
+      user: z.string().min(1),
+      /** file holding the password (relative to the station file; keep it mode 0600) */
+      password_file: z.string().min(1),
+      /** snapshot every this many minutes */
+      interval_min: z.number().positive().max(1440).default(10),
+      /** … and this often while the weather is severe (docs/cameras.md) */
+      severe_interval_min: z.number().positive().max(1440).default(2),
+      /** a camera call with no answer after this long fails */
+      timeout_s: z.number().positive().max(300).default(10),
+      /** extra attempts before the camera is flagged offline */
+      retries: z.number().int().min(0).max(10).default(2),
+    }).strict().refine((c) => c.xaddr !== undefined || c.discover, { message: 'needs xaddr, or discover: true' })).default([]),
+  }).strict().default({ frames_quota_mb: 200, devices: [] }),
   /** systemd watchdog (gateway/service/): pings stop when no reading / no store commit / no uplink tick within these windows (clock s) */
   watchdog: z.object({
     readings_stale_s: z.number().positive().default(300),
@@ -124,6 +152,10 @@ export const stationConfigSchema = z.object({
 }).strict().superRefine((c, ctx) => {
   // qc.redundancy names sensors: refuse an id the station file does not define.
   const ids = new Set(c.sensors.map((s) => s.id));
+  // A camera's id is the sensor id of its sky features: it must be unique among both.
+  c.cameras.devices.forEach((cam, i) => {
+    if (ids.has(cam.id) || c.cameras.devices.findIndex((o) => o.id === cam.id) !== i) ctx.addIssue({ code: 'custom', path: ['cameras', 'devices', i, 'id'], message: `"${cam.id}" is already a sensor or camera id` });
+  });
   for (const [q, r] of Object.entries(c.qc.redundancy)) {
     for (const key of ['primary', 'backup'] as const) {
       if (r && !ids.has(r[key])) ctx.addIssue({ code: 'custom', path: ['qc', 'redundancy', q, key], message: `no sensor "${r[key]}" in sensors (${[...ids].join(', ')})` });
