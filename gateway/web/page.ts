@@ -104,7 +104,7 @@ function plot(q, now) {
   const y = (v) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
   let svg = '<svg viewBox="0 0 ' + W + ' ' + H + '" role="img" aria-label="' + e(q.label) + ', last 24 hours" data-q="' + e(q.quantity) + '">';
   for (const v of [lo, (lo + hi) / 2, hi]) svg += '<line x1="' + L + '" x2="' + (W - R) + '" y1="' + y(v).toFixed(1) + '" y2="' + y(v).toFixed(1) + '" stroke="#e3e3e3"/><text x="' + (L - 4) + '" y="' + (y(v) + 4).toFixed(1) + '" font-size="11" text-anchor="end" fill="#555">' + fmt(v) + '</text>';
-  for (const h of [-24, -18, -12, -6, 0]) svg += '<text x="' + x(now + h * 3600000).toFixed(1) + '" y="' + (H - 6) + '" font-size="11" text-anchor="middle" fill="#555">' + (h ? h + ' h' : 'now') + '</text>';
+  for (const h of [-24, -18, -12, -6, 0]) svg += '<text x="' + (h ? x(now + h * 3600000) : W - R).toFixed(1) + '" y="' + (H - 6) + '" font-size="11" text-anchor="' + (h ? 'middle' : 'end') + '" fill="#555">' + (h ? h + ' h' : 'now') + '</text>';
   q.sensors.forEach((s, i) => {
     let d = '', prev = null;
     for (const p of s.points) {

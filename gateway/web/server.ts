@@ -71,6 +71,7 @@ export async function startStatusPage(o: StatusPageOptions): Promise<StatusPage 
       const now = o.clock.now();
       return json(res, { now, series: series24h(o.gateway.db, now, sensors) });
     }
+    if (path === '/favicon.ico') { res.writeHead(204).end(); return; } // browsers ask; nothing to show
     if (path === '/camera/latest.jpg') {
       const jpg = latestThumbnail(o.gateway.db);
       return jpg ? send(res, 200, 'image/jpeg', jpg) : send(res, 404, 'text/plain; charset=utf-8', 'no camera frame\n');
