@@ -1,0 +1,270 @@
+// The soak (#10 item 7): a whole simulated station for N days at accelerated time — the
+// gateway as its own process (`bonin run`, as systemd runs it), simulated sensors on PTYs, a
+// real Mosquitto behind the satellite-link simulator, the reference receiver — with the
+// faults of test/soak/faults.ts, and a phone left on the status page. It samples the
+// gateway's RSS and the station folder's size every simulated hour and writes a JSON report:
+// memory growth per simulated day (a line fitted after warm-up), the most disk used against
+// the configured caps, records at the receiver against minutes simulated, duplicates.
+// It always ends: the run is N simulated days, and every wait after it has a deadline.
+import Database from 'better-sqlite3';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ScaledClock } from '../../core/index.ts';
+import { STATION_NODE_FLAGS } from '../../core/node-flags.ts';
+import { startSimulation } from '../../hw-sim/index.ts';
+import { startSatelliteLink } from '../../hw-sim/link/satellite-link.ts';
+import { Receiver } from '../../hw-sim/receiver/index.ts';
+import { Mosquitto } from '../helpers/mosquitto.ts';
+import { dirBytes, pooledSlope, rssBytes } from '../helpers/proc.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { faultSchedule, type FaultEvent } from './faults.ts';
+
+const BONIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/bonin.js');
+export const SOAK_STATION = 'SOAK-47971';
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+export interface SoakOptions {
+  days: number;
+  /** simulated ms per real ms */
+  speed: number;
+  seed?: number;
+  /** the station's folder (a small tmpfs when the caller can mount one); default a temp folder */
+  dir?: string;
+  quotaMb?: number;
+  reserveMb?: number;
+  log?: (line: string) => void;
+  /** mount a tmpfs of this many MB as the station's folder (root only; otherwise the folder is on the test's disk) */
+  tmpfsMb?: number;
+}
+
+export interface SoakReport {
+  days: number; speed: number; seed: number; realSeconds: number;
+  devices: string[];
+  faults: Record<string, number>;
+  memory: { samples: number; warmupDays: number; rssGrowthMbPerDay: number | null; rssFirstMb: number; rssMaxMb: number; rssLastMb: number; perInstance: Array<{ instance: number; fromDay: number; toDay: number; firstMb: number; lastMb: number; maxMb: number }> };
+  disk: { tmpfsMb: number | null; quotaMb: number; reserveMb: number; logCapMb: number; maxStationDirMb: number; maxDbMb: number; maxWalMb: number; maxLogMb: number; lastStationDirMb: number; capMb: number };
+  data: { minutesSimulated: number; gatewayDownMinutes: number; perSensor: Record<string, number>; expectedPerSensor: number; minRatio: number; duplicateRecords: number; duplicateBatches: number; outboxLeft: number; notAtReceiver: number; evictedUnsentBatches: number };
+  statusPage: { requests: number; failures: number };
+}
+
+export async function runSoak(o: SoakOptions): Promise<SoakReport> {
+  const say = o.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const seed = o.seed ?? 47971;
+  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'bonin-soak-'));
+  const quotaMb = o.quotaMb ?? 32;
+  const reserveMb = o.reserveMb ?? 4;
+  const logCap = { max_file_mb: 1, files: 3 };
+  const stops: Array<() => Promise<void> | void> = [];
+  const t0Real = Date.now();
+  try {
+    const clock = new ScaledClock({ speed: o.speed });
+    const broker = await Mosquitto.start();
+    stops.push(() => broker.stop());
+    const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'central', 'receiver.db'), group: 'soak', clock });
+    await receiver.start();
+    stops.push(() => receiver.stop());
+    const link = await startSatelliteLink({ target: { host: '127.0.0.1', port: broker.port }, clock, bitsPerSecond: 64_000, latencyMs: 300 });
+    stops.push(() => link.stop());
+    // A station of three families: the WXT530 (1-s wind), a PTB330 barometer and an RG-15 rain gauge (polled).
+    const kinds = ['vaisala-wxt530', 'vaisala-ptb330', 'hydreon-rg15'];
+    const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: 'pty', dir: join(dir, 'dev'), seed, devices: kinds.map((kind) => ({ kind })) });
+    stops.push(() => sim.stop());
+    const stationDir = join(dir, 'station');
+    // The station's own disk: a tmpfs of a fixed size when we may mount one (root), as an SD card's partition is.
+    const tmpfs = o.tmpfsMb ? mountTmpfs(stationDir, o.tmpfsMb) : false;
+    if (tmpfs) stops.push(() => { execFileSync('umount', ['-l', stationDir]); });
+    const config = {
+      station: { id: SOAK_STATION, name: 'Soak', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
+      storage: { path: join(stationDir, 'station.db'), quota_mb: quotaMb, reserve_mb: reserveMb },
+      uplink: { broker: link.url, resend_after_s: 60, keepalive_s: 10, reconnect_min_s: 1, reconnect_max_s: 60 },
+      sensors: sim.devices.map((d) => ({ id: d.name, type: d.kind, port: d.path })),
+      log: { level: 'info', file: join(stationDir, 'log', 'gateway.log'), ...logCap },
+      status_page: { host: '127.0.0.1', port: 0 },
+    };
+    const configPath = join(dir, 'station.json');
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+    // The gateway process, restarted by the schedule; each instance is a segment of the memory fit.
+    let gw: ChildProcess | null = null;
+    let instance = 0;
+    let pageUrl: string | null = null;
+    const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+    const startGateway = async () => {
+      const logFrom = fileSize(config.log.file);
+      gw = spawn(process.execPath, [...STATION_NODE_FLAGS, BONIN, 'run', '--config', configPath, '--clock', clock.toSpec()], { stdio: ['ignore', 'ignore', 'pipe'] });
+      gw.stderr!.on('data', (b: Buffer) => say(`gateway stderr: ${b.toString().trim()}`));
+      instance++;
+      await waitFor('the gateway status page to listen', () => (pageUrl = pageFromLog(config.log.file, logFrom)) !== null, 60_000, 100);
+    };
+    stops.push(async () => { if (gw && gw.exitCode === null) { gw.kill('SIGKILL'); await exited(gw); } });
+    const stopGateway = async (signal: 'SIGTERM' | 'SIGKILL') => {
+      const p = gw!;
+      p.kill(signal);
+      await Promise.race([exited(p), new Promise((r) => setTimeout(r, 30_000))]);
+      if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await exited(p); }
+    };
+
+    const start = clock.now();
+    const end = start + o.days * DAY;
+    await startGateway();
+    const camera = false; // the cameras work (#8) had not landed a simulated camera in the station when this was written
+    const schedule = faultSchedule({ days: o.days, devices: sim.devices.length, seed, camera });
+    const counts: Record<string, number> = {};
+    const depth = { link: 0, broker: 0, unplug: new Map<number, number>(), noise: new Map<number, number>() };
+    let downMs = 0;
+    const apply = async (f: FaultEvent) => {
+      counts[f.kind] = (counts[f.kind] ?? 0) + 1;
+      const dev = f.device !== undefined ? sim.devices[f.device]! : null;
+      const bump = (m: Map<number, number>, by: number) => { const n = (m.get(f.device!) ?? 0) + by; m.set(f.device!, n); return n; };
+      switch (f.kind) {
+        case 'unplug': if (bump(depth.unplug, 1) === 1 && dev?.exposure.kind === 'pty') await dev.exposure.unplug(); break;
+        case 'replug': if (bump(depth.unplug, -1) === 0 && dev?.exposure.kind === 'pty') await dev.exposure.replug(); break;
+        case 'noise-on': if (bump(depth.noise, 1) === 1) (dev!.twin as unknown as { setFaults(f: object): void }).setFaults({ noise: 0.3, tornLines: 0.1 }); break;
+        case 'noise-off': if (bump(depth.noise, -1) === 0) (dev!.twin as unknown as { clearFaults(): void }).clearFaults(); break;
+        case 'broker-down': if (++depth.broker === 1) await broker.stop(); break;
+        case 'broker-up': if (--depth.broker === 0) await broker.restart(); break;
+        case 'link-down': if (++depth.link === 1) link.setDown(true); break;
+        case 'link-up': if (--depth.link === 0) link.setDown(false); break;
+        case 'restart':
+        case 'kill': {
+          const t = clock.now();
+          await stopGateway(f.kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
+          await startGateway();
+          downMs += clock.now() - t;
+          break;
+        }
+        default: break;
+      }
+    };
+
+    // The run: faults when due, a sample every simulated hour, the page polled as a phone would.
+    const samples: Array<{ x: number; y: number; segment: number }> = [];
+    const disk = { maxDir: 0, maxDb: 0, maxWal: 0, maxLog: 0 };
+    const page = { requests: 0, failures: 0 };
+    let next = 0;
+    let nextSample = start;
+    let nextPoll = start;
+    let lastProgress = 0;
+    while (clock.now() < end) {
+      const now = clock.now();
+      while (next < schedule.length && start + schedule[next]!.at <= now) await apply(schedule[next++]!);
+      if (now >= nextSample) {
+        nextSample += HOUR;
+        const rss = gw ? rssBytes((gw as ChildProcess).pid!) : null;
+        if (rss !== null) samples.push({ x: (now - start) / DAY, y: rss / 2 ** 20, segment: instance });
+        const st = config.storage.path;
+        disk.maxDir = Math.max(disk.maxDir, dirBytes(stationDir));
+        disk.maxDb = Math.max(disk.maxDb, fileSize(st));
+        disk.maxWal = Math.max(disk.maxWal, fileSize(`${st}-wal`));
+        disk.maxLog = Math.max(disk.maxLog, dirBytes(dirname(config.log.file)));
+      }
+      if (now >= nextPoll && pageUrl) {
+        nextPoll += 10 * MIN;
+        page.requests++;
+        const ok = await fetch(`${pageUrl}api/status`).then((r) => r.ok, () => false);
+        if (!ok) page.failures++;
+        if (Math.floor((now - start) / HOUR) % 6 === 0) await fetch(`${pageUrl}api/series`).then((r) => r.arrayBuffer(), () => page.failures++);
+      }
+      if (Date.now() - lastProgress > 30_000) {
+        lastProgress = Date.now();
+        say(`soak: day ${((now - start) / DAY).toFixed(2)} of ${o.days}; rss ${samples.at(-1)?.y.toFixed(1) ?? '?'} MB; station folder ${(dirBytes(stationDir) / 2 ** 20).toFixed(1)} MB; receiver ${receiver.store.counts().records} records`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Every fault that is still on ends; the backlog drains (bounded), the gateway stops cleanly.
+    if (depth.link > 0) link.setDown(false);
+    if (depth.broker > 0) await broker.restart();
+    const stationDb = () => new Database(config.storage.path, { readonly: true, fileMustExist: true });
+    const outboxLeft = () => { const db = stationDb(); try { return (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n; } finally { db.close(); } };
+    await waitFor('the outbox to drain after the run', () => outboxLeft() === 0, 180_000, 500).catch((e: Error) => say(`soak: ${e.message}`));
+    await stopGateway('SIGTERM');
+    const stoppedAt = clock.now(); // minutes closed while the backlog drained count too
+
+    const db = stationDb();
+    let notAtReceiver = 0;
+    let evictedUnsentBatches = 0;
+    try {
+      for (const k of db.prepare('SELECT sensor, ts FROM minute_records').iterate() as Iterable<{ sensor: string; ts: number }>) if (!receiver.store.hasRecord(SOAK_STATION, k.sensor, k.ts)) notAtReceiver++;
+      evictedUnsentBatches = (db.prepare("SELECT coalesce(sum(n), 0) AS n FROM evictions WHERE kind = 'batches'").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+    const perSensor = Object.fromEntries((receiver.store.db.prepare("SELECT sensor, count(*) AS n FROM records WHERE station = ? AND period = '1min' GROUP BY sensor").all(SOAK_STATION) as Array<{ sensor: string; n: number }>).map((r) => [r.sensor, r.n]));
+    const minutesSimulated = Math.floor((stoppedAt - start) / MIN);
+    const expected = minutesSimulated - Math.round(downMs / MIN);
+    const rc = receiver.store.counts();
+    const warmupDays = Math.min(1, o.days / 4);
+    // after warm-up: each gateway instance's first simulated day (caches, JIT, the nowcast's runtime) is left out of the fit
+    const firstX = new Map<number, number>();
+    for (const s of samples) if (!firstX.has(s.segment)) firstX.set(s.segment, s.x);
+    const fitted = samples.filter((s) => s.x - firstX.get(s.segment)! >= warmupDays);
+    const bySeg = [...new Set(samples.map((s) => s.segment))].map((seg) => {
+      const pts = samples.filter((s) => s.segment === seg);
+      return { instance: seg, fromDay: round(pts[0]!.x), toDay: round(pts.at(-1)!.x), firstMb: round(pts[0]!.y), lastMb: round(pts.at(-1)!.y), maxMb: round(Math.max(...pts.map((p) => p.y))) };
+    });
+    const mb = (b: number) => round(b / 2 ** 20);
+    const logCapMb = logCap.max_file_mb * logCap.files;
+    return {
+      days: o.days, speed: o.speed, seed, realSeconds: Math.round((Date.now() - t0Real) / 1000),
+      devices: kinds,
+      faults: counts,
+      memory: {
+        samples: samples.length, warmupDays,
+        rssGrowthMbPerDay: ((s) => (s === null ? null : round(s, 3)))(pooledSlope(fitted)),
+        rssFirstMb: round(samples[0]?.y ?? 0), rssMaxMb: round(Math.max(0, ...samples.map((s) => s.y))), rssLastMb: round(samples.at(-1)?.y ?? 0),
+        perInstance: bySeg,
+      },
+      disk: { tmpfsMb: tmpfs ? o.tmpfsMb! : null, quotaMb, reserveMb, logCapMb, maxStationDirMb: mb(disk.maxDir), maxDbMb: mb(disk.maxDb), maxWalMb: mb(disk.maxWal), maxLogMb: mb(disk.maxLog), lastStationDirMb: mb(dirBytes(stationDir)), capMb: quotaMb + reserveMb + logCapMb + WAL_ALLOWANCE_MB },
+      data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...Object.values(perSensor).map((n) => n / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches },
+      statusPage: page,
+    };
+  } finally {
+    for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
+  }
+}
+
+/**
+ * Beside the quota (live SQLite pages), the reserve file and the log cap, the database file
+ * keeps up to a minute's growth before the next eviction, and the WAL grows to the
+ * autocheckpoint size (1,000 pages, 4 MB) plus what one checkpoint cannot reset.
+ */
+export const WAL_ALLOWANCE_MB = 10;
+
+function mountTmpfs(path: string, mb: number): boolean {
+  mkdirSync(path, { recursive: true });
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', path], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The status page's URL from the gateway's log (it listens on a free port), written after `from` bytes. */
+function pageFromLog(logFile: string, from: number): string | null {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+    text = text.length >= from ? text.slice(from) : text; // rotated meanwhile: the new file is all new
+  } catch {
+    return null;
+  }
+  const m = /"port":(\d+),"url":"http:\/\/127\.0\.0\.1:\d+\/","msg":"status page: listening"/.exec(text);
+  return m ? `http://127.0.0.1:${m[1]}/` : null;
+}
