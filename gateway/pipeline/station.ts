@@ -22,6 +22,10 @@ import { CommandRegistry } from '../commands/registry.ts';
 import { attachCommandChannel, type CommandChannel } from '../commands/index.ts';
 import { restartHandler } from '../commands/restart.ts';
 import { setConfigHandler } from '../commands/set-config.ts';
+import { healthSnapshot, statusBody } from '../health/index.ts';
+import { markTime } from '../time/correct.ts';
+import { StationTime, stationTimeSync } from '../time/station.ts';
+import type { TimeSync } from '../time/sync.ts';
 
 
 export interface SensorHealth {
@@ -30,6 +34,8 @@ export interface SensorHealth {
   lines: number;
   observations: number;
   rejections: number;
+  /** times the port was opened again after the first */
+  reconnects: number;
   lastObservationAt: number | null;
 }
 
@@ -55,10 +61,21 @@ export class StationGateway extends EventEmitter {
   readonly commands = new CommandRegistry();
   /** the signed command channel on bonin/v1/{station}/cmd (gateway/commands/channel.ts) */
   readonly channel: CommandChannel;
+  /** the station's time: the board's clock until a source says the true time (gateway/time/) */
+  readonly time: TimeSync;
+  readonly stationTime: StationTime;
+  /** monotonic ms at start, for uptime */
+  readonly startedMono: number;
+  private readonly clock: Clock;
 
   /** `configPath`: the station file, for set-config. A restart (command) emits 'restart'; `bonin run` exits on it. */
-  constructor(readonly config: StationConfig, private readonly clock: Clock, private readonly log: Logger, opts: { configPath?: string } = {}) {
+  constructor(readonly config: StationConfig, boardClock: Clock, private readonly log: Logger, opts: { configPath?: string } = {}) {
     super();
+    // Everything runs on the station's time: the board's clock until it is known, then the truth.
+    this.time = stationTimeSync(config, boardClock, log);
+    const clock = this.time.clock;
+    this.clock = clock;
+    this.startedMono = this.time.mono();
     this.startedAt = clock.now();
     this.warn = new RateLimitedLog(log, clock);
     this.db = openDatabase(config.storage.path);
@@ -76,6 +93,7 @@ export class StationGateway extends EventEmitter {
       qc: qcSettings({ climate: config.qc.climate_limits as ClimateLimits, step: config.qc.step, persistence: config.qc.persistence, elevationM: config.station.elevation_m }),
       redundancy: config.qc.redundancy,
       onAggregates: (aggregates) => this.emit('aggregates', aggregates),
+      hold: () => !this.time.synchronised,
       onDiskFull: (err) => {
         const evicted = this.quota.onDiskFull();
         this.warn.error('closer:disk-full', { err: err.message, evicted: evicted.length }, 'store: disk full while closing minutes; evicted by priority, closing them again next minute');
@@ -111,10 +129,12 @@ export class StationGateway extends EventEmitter {
     this.commands.register('model', (args) => (this.nowcast ? this.nowcast.receiveModel(args as unknown as ModelCmd) : { ok: false, message: 'model: the nowcast is disabled (nowcast.enabled: false)' }));
     // Nowcasts made while the link was down go when it comes back.
     this.uplink.on('link', (state) => { if (state === 'up') this.nowcast?.sendPending(); });
+    this.stationTime = new StationTime({ time: this.time, db: this.db, station: config.station.id, config, log, flushRaw: () => this.raw.flush(), closer: this.closer, uplink: this.uplink });
   }
 
   start(): void {
     this.log.info({ station: this.config.station.id, db: this.config.storage.path }, 'gateway: starting');
+    this.stationTime.start();
     this.closer.start(); // first, catch up minutes a previous run stored but did not close
     for (const s of this.config.sensors) this.startSensor(s);
     this.uplink.start();
@@ -133,11 +153,13 @@ export class StationGateway extends EventEmitter {
 
   private startSensor(config: SensorConfig): void {
     const driver = sensorFamily(config.type).create(config, { clock: this.clock, log: this.log });
-    const health: SensorHealth = { id: config.id, state: 'connecting', lines: 0, observations: 0, rejections: 0, lastObservationAt: null };
+    const health: SensorHealth = { id: config.id, state: 'connecting', lines: 0, observations: 0, rejections: 0, reconnects: 0, lastObservationAt: null };
+    let opened = 0;
     const climate = this.config.qc.climate_limits as ClimateLimits;
     const rawStep = new RawStepCheck();
     driver.on('observations', (obs: Observation[]) => {
-      const checked = obs.map((o) => rawStep.check(checkRange(o, climate)));
+      // Until the time is known, each reading is flagged time-uncertain and keeps its monotonic time.
+      const checked = markTime(obs.map((o) => rawStep.check(checkRange(o, climate))), this.time);
       this.raw.add(checked);
       health.observations += checked.length;
       health.lastObservationAt = this.clock.now();
@@ -148,8 +170,11 @@ export class StationGateway extends EventEmitter {
       health.rejections++;
       this.warn.warn(`reject:${config.id}`, { sensor: config.id, raw: r.raw, reason: r.reason }, 'sensor: rejected a frame');
     });
+    // A GNSS receiver's time (NMEA RMC/ZDA) may set the station's clock.
+    driver.on('time', (t: { utcMs: number; at: number }) => this.stationTime.gnss(t));
     driver.on('state', (s: { state: string; detail?: string }) => {
       health.state = s.state;
+      if (s.state === 'open' && opened++ > 0) health.reconnects++;
       this.log.info({ sensor: config.id, ...s }, `sensor: ${s.state}`);
     });
     driver.start();
@@ -177,20 +202,14 @@ export class StationGateway extends EventEmitter {
     return this.sensors.map((s) => ({ ...s.health, lines: s.driver.stats().lines }));
   }
 
+  /** The retained status message's body: the health snapshot, compact (gateway/health/status.ts, docs/health.md). */
   statusSummary(): Record<string, unknown> {
-    const c = this.outbox.counts();
-    return {
-      uptime_s: Math.round((this.clock.now() - this.startedAt) / 1000),
-      queue: { batches: c.outboxBatches, records: c.outboxRecords, oldest_unsent: c.oldestUnsent },
-      last_ack: this.uplink.lastAckAt,
-      evictions: this.quota.summary(),
-      sensors: this.health(),
-      ...(this.nowcast ? { nowcast: this.nowcast.summary() } : {}),
-    };
+    return { ...statusBody(healthSnapshot(this)) };
   }
 
   async stop(): Promise<void> {
     this.statusTimer?.cancel();
+    this.stationTime.stop();
     this.closer.stop();
     await this.nowcast?.stop();
     await Promise.all(this.sensors.map((s) => s.driver.stop()));

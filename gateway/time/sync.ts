@@ -22,7 +22,10 @@ export type TimeSource = (typeof TIME_SOURCES)[number];
 export type ClockSource = TimeSource | 'assumed';
 
 const RANK: Record<ClockSource, number> = { assumed: 0, ack: 1, gnss: 2, system: 3 };
-/** a new sample from the current source moves the clock only past this error (ms): less is jitter */
+/**
+ * A new sample from the current source moves the clock only past this error (real ms, times the
+ * clock's speed: a line's transit through a serial port is real time): less is jitter.
+ */
 const TOLERANCE: Record<ClockSource, number> = { assumed: 0, ack: 5000, gnss: 1000, system: 1000 };
 
 export interface ClockState {
@@ -90,7 +93,8 @@ export class TimeSync extends EventEmitter {
     const base = o.base;
     this.clock = {
       speed: base.speed,
-      now: () => (this.anchor ? this.anchor.trueMs + (this.mono() - this.anchor.mono) : base.now()),
+      // Whole milliseconds, as the board's clock gives: timestamps are integers in the store and on the wire.
+      now: () => (this.anchor ? Math.round(this.anchor.trueMs + (this.mono() - this.anchor.mono)) : base.now()),
       after: (ms, fn) => base.after(ms, fn),
       every: (ms, fn) => base.every(ms, fn),
       sleep: (ms) => base.sleep(ms),
@@ -133,7 +137,7 @@ export class TimeSync extends EventEmitter {
     if (current && RANK[source] < RANK[current]) return false;
     const said = this.clock.now() - (this.mono() - mono); // what our clock said at that instant
     const error = trueMs - said;
-    if (current === source && Math.abs(error) <= TOLERANCE[source]) return false;
+    if (current === source && Math.abs(error) <= TOLERANCE[source] * Math.max(1, this.o.base.speed)) return false;
     const boardSaid = this.o.base.now() - (this.mono() - mono);
     this.anchor = { trueMs, mono };
     this.offsetMs = Math.round(trueMs - boardSaid);

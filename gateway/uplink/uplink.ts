@@ -287,7 +287,8 @@ export class Uplink extends EventEmitter {
 
   private publishStatusNow(state: 'online' | 'offline'): void {
     const now = this.opts.clock.now();
-    const body = JSON.stringify({ v: WIRE_VERSION, station: this.opts.station, state, ts: now, uplink: this.figures(now), ...(this.opts.status?.() ?? {}) });
+    // With a status provider (the station's health, compact), the uplink's own figures are in it.
+    const body = JSON.stringify({ v: WIRE_VERSION, station: this.opts.station, state, ts: Math.round(now), ...(this.opts.status ? this.opts.status() : { uplink: this.figures(now) }) });
     const wire = publishBytes(this.topics.status, Buffer.byteLength(body), this.opts.protocolVersion);
     if (!this.client?.connected || this.budget.left(now) < wire) return;
     this.budget.spend(wire, now);
@@ -356,6 +357,8 @@ export class Uplink extends EventEmitter {
       return;
     }
     // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
+    // The central system's clock when it acked: a time source for a station without one (gateway/time/).
+    this.emit('ack-time', ack.value.ts);
     const seqs = ackedSeqs(ack.value);
     const done = this.outbox.acknowledge(seqs);
     for (const s of seqs) this.inFlight.delete(s);

@@ -1,0 +1,78 @@
+// The station's side of time without a clock: what StationGateway plugs in. The time sources
+// (GNSS sentences from NMEA drivers, the central system's acks, the OS) feed TimeSync; on the
+// first sync this boot's held readings get their true times and the minute closer, which held
+// every minute meanwhile, learns how far the clock stepped and closes them.
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/index.ts';
+import type { StationConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import type { Db } from '../store/db.ts';
+import { ScaledClock, systemClock } from '../../core/index.ts';
+import { correctUncertain, countUncertain } from './correct.ts';
+import { TimeProbe } from './probe.ts';
+import { TimeSync, type SyncEvent } from './sync.ts';
+
+/** The board's own clock (the OS clock unscaled), about which timesyncd and chrony speak. */
+export function isSystemClock(clock: Clock): boolean {
+  return clock === systemClock || (clock instanceof ScaledClock && clock.speed === 1 && clock.origin === clock.anchor);
+}
+
+export function stationTimeSync(config: StationConfig, board: Clock, log: Logger): TimeSync {
+  const t = config.time;
+  return new TimeSync({ base: board, systemBacked: isSystemClock(board), required: t.require_sync === 'auto' ? undefined : t.require_sync, sources: t.sources, log });
+}
+
+export interface StationTimeDeps {
+  time: TimeSync;
+  db: Db;
+  station: string;
+  config: StationConfig;
+  log: Logger;
+  /** flush the raw readings held in memory (they must be stored before they are corrected) */
+  flushRaw: () => void;
+  /** the minute closer: told how far the clock stepped */
+  closer: { timeStepped(ms: number): void };
+  /** the uplink: its acks carry the central system's time ('ack-time'), its link state drives the probe */
+  uplink: EventEmitter & { readonly connected: boolean; pump(): void };
+}
+
+export class StationTime {
+  readonly probe: TimeProbe;
+  /** readings corrected at the sync */
+  corrected = 0;
+
+  constructor(private readonly d: StationTimeDeps) {
+    const { time, log } = d;
+    this.probe = new TimeProbe({ db: d.db, station: d.station, time, everyMs: d.config.time.probe_every_s * 1000, connected: () => d.uplink.connected, pump: () => d.uplink.pump() });
+    d.uplink.on('ack-time', (ts: number) => time.offer('ack', ts));
+    d.uplink.on('link', (state: string) => { if (state === 'up') this.probe.maybe(); });
+    time.on('synchronised', (e: SyncEvent) => {
+      d.flushRaw();
+      const c = correctUncertain(d.db, time.bootId, e);
+      this.corrected += c.rows;
+      d.closer.timeStepped(e.stepMs);
+      log.warn({ readings: c.rows, from: c.from && new Date(c.from).toISOString(), to: c.to && new Date(c.to).toISOString(), step_ms: Math.round(e.stepMs) }, 'clock: held readings of this boot corrected; their minutes close now');
+    });
+    time.on('corrected', (e: SyncEvent) => d.closer.timeStepped(e.stepMs));
+  }
+
+  /** A GNSS time from a driver ('time' event of the NMEA driver): `at` is the line's arrival on the station clock. */
+  gnss(t: { utcMs: number; at: number }): void {
+    this.d.time.offer('gnss', t.utcMs, this.d.time.monoAt(t.at));
+  }
+
+  /** Readings still waiting for a time they may never get (another boot's that never synced included). */
+  uncertain(): number {
+    return countUncertain(this.d.db);
+  }
+
+  start(): void {
+    this.d.time.start();
+    this.probe.start();
+  }
+
+  stop(): void {
+    this.d.time.stop();
+    this.probe.stop();
+  }
+}
