@@ -4,12 +4,21 @@ import type { SoakReport } from './soak.ts';
 
 /** RSS growth allowed per simulated day after warm-up: 1 MB/day would be 30 MB a month on a 1 GB board. */
 export const MAX_RSS_GROWTH_MB_PER_DAY = 1;
+/** runs at least this long are held to the growth rate */
+export const LONG_RUN_DAYS = 7;
+/** the station's memory goal (issue 10's benchmark: ≤ 150 MB) with room for the accelerated run's bursts */
+export const MAX_RSS_MB = 250;
 
 export function soakFailures(r: SoakReport): string[] {
   const out: string[] = [];
   const g = r.memory.rssGrowthMbPerDay;
-  if (g === null) out.push('too few memory samples to fit a line');
-  else if (g > MAX_RSS_GROWTH_MB_PER_DAY) out.push(`RSS grows ${g} MB per simulated day (limit ${MAX_RSS_GROWTH_MB_PER_DAY})`);
+  // A growth rate means something over days: a short run holds one-off steps (the nowcast's
+  // runtime loads after a few hours of history), so it is held to an absolute ceiling instead.
+  if (r.days >= LONG_RUN_DAYS) {
+    if (g === null) out.push('too few memory samples to fit a line');
+    else if (g > MAX_RSS_GROWTH_MB_PER_DAY) out.push(`RSS grows ${g} MB per simulated day (limit ${MAX_RSS_GROWTH_MB_PER_DAY})`);
+  }
+  if (r.memory.rssMaxMb > MAX_RSS_MB) out.push(`RSS reached ${r.memory.rssMaxMb} MB (ceiling ${MAX_RSS_MB})`);
   if (r.disk.maxStationDirMb > r.disk.capMb) out.push(`station folder reached ${r.disk.maxStationDirMb} MB (cap ${r.disk.capMb} MB)`);
   if (r.disk.maxLogMb > r.disk.logCapMb) out.push(`logs reached ${r.disk.maxLogMb} MB (cap ${r.disk.logCapMb} MB)`);
   if (r.data.duplicateRecords) out.push(`${r.data.duplicateRecords} records arrived twice`);

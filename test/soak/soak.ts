@@ -112,11 +112,12 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const start = clock.now();
     const end = start + o.days * DAY;
     await startGateway();
+    // the minutes a gateway spends starting (tsx, the database, the first port opens) it is not up: counted as down
+    let downMs = clock.now() - start;
     const camera = false; // the cameras work (#8) had not landed a simulated camera in the station when this was written
     const schedule = faultSchedule({ days: o.days, devices: sim.devices.length, seed, camera });
     const counts: Record<string, number> = {};
     const depth = { link: 0, broker: 0, unplug: new Map<number, number>(), noise: new Map<number, number>() };
-    let downMs = 0;
     const apply = async (f: FaultEvent) => {
       counts[f.kind] = (counts[f.kind] ?? 0) + 1;
       const dev = f.device !== undefined ? sim.devices[f.device]! : null;
