@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { StationGateway } from '../pipeline/station.ts';
 import { startGatewayStatusPage } from '../web/index.ts';
+import { startSystemd } from '../service/systemd.ts';
 
 /** sysexits EX_CONFIG: systemd units can refuse to restart on it (RestartPreventExitStatus=78). */
 export const EXIT_CONFIG = 78;
@@ -25,8 +26,10 @@ export async function runGateway(opts: { config: string; clock?: string }): Prom
   }
   const log = createLogger({ level: config.log.level, file: config.log.file, maxFileMb: config.log.max_file_mb, files: config.log.files });
   const clock = clockFromOption(opts.clock);
-  const gateway = new StationGateway(config, clock, log);
+  const gateway = new StationGateway(config, clock, log, { configPath: opts.config });
   gateway.start();
+  // Under systemd (Type=notify): READY=1 now, watchdog pings while the pipeline moves (docs/service.md).
+  const systemd = startSystemd({ clock, log, progress: () => gateway.progress(), summary: () => gateway.oneLine(), windows: config.watchdog });
   // The local status page (read-only); a port already taken is logged, the station runs on.
   const page = await startGatewayStatusPage(gateway, clock, log);
   let stopping = false;
@@ -36,8 +39,11 @@ export async function runGateway(opts: { config: string; clock?: string }): Prom
     log.info({ signal }, 'gateway: stopping');
     await page?.close();
     await gateway.stop();
+    await systemd?.stop();
     process.exit(0);
   };
+  // A `restart` or `set-config` command, after its reply: exit cleanly, systemd (Restart=always) starts us again.
+  gateway.on('restart', (why: string) => void stop(`restart: ${why}`));
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -203,6 +203,19 @@ export class StationGateway extends EventEmitter {
   }
 
   /** The retained status message's body: the health snapshot, compact (gateway/health/status.ts, docs/health.md). */
+  /** What the systemd watchdog watches (gateway/service/watchdog.ts): is the pipeline moving? */
+  progress() {
+    const last = this.sensors.map((x) => x.health.lastObservationAt).filter((t): t is number => t !== null);
+    return { startedAt: this.startedAt, lastReadingAt: last.length ? Math.max(...last) : null, rawWritten: this.raw.written, uplinkTickAt: this.uplink.lastTickAt };
+  }
+
+  /** One line for systemd's STATUS=. */
+  oneLine(): string {
+    const reading = this.sensors.filter((x) => x.health.lastObservationAt !== null && this.clock.now() - x.health.lastObservationAt < 60_000).length;
+    const c = this.outbox.counts();
+    return `${reading}/${this.sensors.length} sensors reading, ${c.outboxBatches} batches queued, link ${this.uplink.connected ? 'up' : 'down'}`;
+  }
+
   statusSummary(): Record<string, unknown> {
     return { ...statusBody(healthSnapshot(this)) };
   }

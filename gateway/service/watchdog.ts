@@ -1,0 +1,58 @@
+// Is the pipeline moving? (issue 10 item 1) The systemd watchdog is pinged only while it is:
+// readings arrived from at least one sensor lately, the store committed what arrived, the
+// uplink timer turned, and the event loop was not stalled. A hung driver, a stuck store or a
+// dead timer stops the pings, and systemd (WatchdogSec) kills and restarts the gateway.
+// Windows are in clock time (config `watchdog:`); the loop check is in real time.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Clock } from '../../core/index.ts';
+
+export interface PipelineProgress {
+  startedAt: number;
+  /** latest reading from any sensor, clock ms (null: none yet) */
+  lastReadingAt: number | null;
+  /** raw readings committed so far (a counter) */
+  rawWritten: number;
+  /** last turn of the uplink's timer, clock ms */
+  uplinkTickAt: number | null;
+}
+
+export interface WatchWindows { readingsStaleMs: number; storeStaleMs: number; uplinkStaleMs: number; loopStallMs: number }
+
+export class PipelineWatch {
+  private lastWritten = -1;
+  private writtenChangedAt: number;
+  private readonly loop: IntervalHistogram;
+
+  constructor(private readonly clock: Clock, private readonly windows: WatchWindows, private readonly progress: () => PipelineProgress) {
+    this.writtenChangedAt = clock.now();
+    this.loop = monitorEventLoopDelay({ resolution: 20 });
+    this.loop.enable();
+  }
+
+  /** What is stuck, in words for STATUS= and the log; empty when everything moves. */
+  problems(): string[] {
+    const now = this.clock.now();
+    const p = this.progress();
+    const w = this.windows;
+    const out: string[] = [];
+    const s = (ms: number) => `${Math.round(ms / 1000)} s`;
+    if (p.rawWritten !== this.lastWritten) {
+      this.lastWritten = p.rawWritten;
+      this.writtenChangedAt = now;
+    }
+    const lastReading = p.lastReadingAt ?? p.startedAt;
+    if (now - lastReading > w.readingsStaleMs) out.push(`no reading from any sensor for ${s(now - lastReading)}`);
+    // Readings came after the last commit, and that commit is old: the store does not take them.
+    if (p.lastReadingAt !== null && p.lastReadingAt > this.writtenChangedAt && now - this.writtenChangedAt > w.storeStaleMs) out.push(`store has committed nothing for ${s(now - this.writtenChangedAt)} while readings arrive`);
+    const tick = p.uplinkTickAt ?? p.startedAt;
+    if (now - tick > w.uplinkStaleMs) out.push(`uplink timer has not turned for ${s(now - tick)}`);
+    const maxLoopMs = this.loop.max / 1e6;
+    this.loop.reset();
+    if (maxLoopMs > w.loopStallMs) out.push(`event loop stalled ${Math.round(maxLoopMs)} ms`);
+    return out;
+  }
+
+  stop(): void {
+    this.loop.disable();
+  }
+}
