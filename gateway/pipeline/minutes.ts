@@ -22,7 +22,7 @@ export interface MinuteCloserOptions {
   outbox: Outbox;
   clock: Clock;
   elevationM: number;
-  /** sensor id → quantities it should deliver (a minute without them says `missing`) */
+  /** sensor id → quantities it should deliver (a minute without them says `missing`); none: records only for minutes with readings (cameras) */
   sensors: Map<string, readonly Quantity[]>;
   /** readings may arrive this long after their minute ended */
   graceMs?: number;
@@ -43,6 +43,9 @@ export interface MinuteCloserOptions {
    */
   hold?: () => boolean;
 }
+
+/** A sparse sensor's readings are closed if they come at most this late (see moveSparseMark). */
+const SPARSE_LAG_MS = 10 * 60_000;
 
 /** Minute QC looks back this many minutes (persistence needs 60). */
 const HISTORY_MINUTES = 60;
@@ -115,8 +118,11 @@ export class MinuteCloser {
     const upTo = Math.floor((this.o.clock.now() - this.grace) / MINUTE_MS) * MINUTE_MS; // first minute still open
     let records: MinuteRecord[] = [];
     for (const [sensor, expected] of this.o.sensors) {
-      const minutes = this.minutesToClose(sensor, upTo);
-      if (!minutes.length) continue;
+      const minutes = this.minutesToClose(sensor, upTo, expected.length > 0);
+      if (!minutes.length) {
+        if (!expected.length) this.moveSparseMark(sensor, upTo);
+        continue;
+      }
       // The sensor's past, kept in memory across this catch-up so each minute sees the previous ones.
       const history = this.aggregates.minutes(sensor, minutes[0]! - HISTORY_MINUTES * MINUTE_MS, minutes[0]!);
       for (const minute of minutes) {
@@ -161,15 +167,28 @@ export class MinuteCloser {
    * Minutes after the last aggregated one and before `upTo` that hold readings, plus every
    * minute this process was running for in full (those say `missing` when the sensor was silent).
    */
-  private minutesToClose(sensor: string, upTo: number): number[] {
+  private minutesToClose(sensor: string, upTo: number, everyMinute = true): number[] {
     const last = this.o.outbox.lastAggregatedMinute(sensor);
     const from = last === null ? -Infinity : last + MINUTE_MS;
     const withData = (this.o.db.prepare('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND qc_flag IS NULL ORDER BY m')
       .all(sensor, Number.isFinite(from) ? from : 0, upTo) as Array<{ m: number }>).map((r) => r.m);
     const minutes = new Set(withData);
     const firstFull = Math.max(Math.ceil(this.startedAt / MINUTE_MS) * MINUTE_MS, from);
-    for (let m = firstFull; m < upTo; m += MINUTE_MS) minutes.add(m);
+    if (everyMinute) for (let m = firstFull; m < upTo; m += MINUTE_MS) minutes.add(m);
     return [...minutes].sort((a, b) => a - b);
+  }
+
+  /**
+   * A sensor that expects nothing (a camera: sky features every few minutes) gets records only
+   * for minutes holding readings. Its "last aggregated" mark still moves on while it is silent
+   * (to 10 min back, once an hour), so an offline camera does not hold back the quota's raw
+   * eviction, which keeps whatever some sensor has not aggregated yet.
+   */
+  private moveSparseMark(sensor: string, upTo: number): void {
+    const last = this.o.outbox.lastAggregatedMinute(sensor);
+    const mark = upTo - SPARSE_LAG_MS;
+    if (last !== null && last >= mark - 60 * MINUTE_MS) return;
+    this.o.outbox.setState(`aggregated:${sensor}`, mark);
   }
 
   private aggregate(sensor: string, minute: number, expected: readonly Quantity[], history: readonly MinuteRecord[]): MinuteRecord {

@@ -1,6 +1,7 @@
 // Disk budget of the station database. When the data in it passes the quota, rows go by
 // priority until it is back under the low-water mark:
-//   1. frames/images (none stored yet: issue #8 adds them, and they go first);
+//   1. camera frames, oldest first (gateway/camera/frame-store.ts registers itself with
+//      evictFirstWith: frame files and thumbnails go before any reading);
 //   2. raw high-rate readings already aggregated (the newest hour is kept: the rain counter
 //      of the next minute is read from it);
 //   3. minute records the central system has acknowledged, oldest first;
@@ -33,7 +34,7 @@ export interface QuotaOptions {
 
 export interface Eviction {
   at: number;
-  kind: 'raw' | 'records' | 'batches';
+  kind: 'raw' | 'records' | 'batches' | 'frames';
   n: number;
   from_ts: number | null;
   to_ts: number | null;
@@ -42,13 +43,20 @@ export interface Eviction {
   reason: string;
 }
 
-export interface EvictionSummary { events: number; raw: number; records: number; batches: number; batchRecords: number; last: Eviction | null }
+export interface EvictionSummary { events: number; raw: number; records: number; batches: number; batchRecords: number; frames: number; last: Eviction | null }
+
+/** Evicts the oldest of some data, at least `minBytes` of it (or all there is); null when there is none. */
+export type FirstEvictor = (reason: string, minBytes: number) => Eviction | null;
+
+/** On a full disk, what the first evictors give back at once (frame files: the disk gets room without touching readings). */
+const DISK_FULL_FIRST_BYTES = 8 * 1024 * 1024;
 
 const HOUR = 3_600_000;
 
 export class StoreQuota {
   /** a full disk fails every write: its errors repeat, so they are rate-limited (one a minute, with the count held back) */
   private readonly limited: RateLimitedLog;
+  private readonly first: FirstEvictor[] = [];
 
   constructor(private readonly db: Db, private readonly opts: QuotaOptions) {
     this.limited = new RateLimitedLog(opts.log, opts.clock);
@@ -75,6 +83,11 @@ export class StoreQuota {
     }
   }
 
+  /** Data that goes before anything else of the station (camera frames, issue #8). */
+  evictFirstWith(fn: FirstEvictor): void {
+    this.first.push(fn);
+  }
+
   /** Bytes of the pages that hold data (free pages are reused by SQLite, so they do not count). */
   usedBytes(): number {
     const p = (name: string) => this.db.pragma(name, { simple: true }) as number;
@@ -93,7 +106,7 @@ export class StoreQuota {
     // not received before anything it has. So: raw older than the newest hour; minute records
     // already acknowledged (safe at the centre); then the newest hour's raw readings too (the
     // hour's σθ loses samples, but no record is lost); unsent batches only last, oldest first.
-    const steps = [() => this.evictRaw(reason, HOUR), () => this.evictAckedRecords(reason), () => this.evictRaw(reason, 0), () => this.evictBatches(reason)];
+    const steps = [...this.first.map((f) => () => f(reason, Math.max(64 * 1024, this.usedBytes() - target))), () => this.evictRaw(reason, HOUR), () => this.evictAckedRecords(reason), () => this.evictRaw(reason, 0), () => this.evictBatches(reason)];
     for (const step of steps) {
       while (this.usedBytes() > target) {
         let e: Eviction | null;
@@ -116,6 +129,14 @@ export class StoreQuota {
   /** A write failed with SQLITE_FULL / ENOSPC: free the reserve, evict below the size we are at now, give the room back to the disk. */
   onDiskFull(): Eviction[] {
     if (this.opts.reservePath) rmSync(this.opts.reservePath, { force: true });
+    // Frames first: deleting frame files gives the disk room at once, and no reading need go.
+    const firstOut = this.first.map((f) => this.tryEvict(() => f('disk full', DISK_FULL_FIRST_BYTES))).filter((e): e is Eviction => e !== null);
+    if (firstOut.length) {
+      for (const e of firstOut) this.opts.log.warn({ ...e }, `store: evicted ${e.n} ${e.kind} (disk full)`);
+      this.checkpoint();
+      if (this.opts.reservePath) this.makeReserve();
+      return firstOut;
+    }
     // The WAL holds the recent writes: move them into the database and cut the WAL back to
     // nothing (that gives back its whole size), evict, and once more for the eviction itself.
     this.checkpoint();
@@ -123,6 +144,15 @@ export class StoreQuota {
     this.checkpoint();
     if (this.opts.reservePath) this.makeReserve();
     return out;
+  }
+
+  private tryEvict(fn: () => Eviction | null): Eviction | null {
+    try {
+      return fn();
+    } catch (err) {
+      this.limited.error('quota:first-eviction-failed', { err: (err as Error).message }, 'store: evicting frames failed');
+      return null;
+    }
   }
 
   private checkpoint(): void {
@@ -138,7 +168,7 @@ export class StoreQuota {
     const by = (k: Eviction['kind']) => rows.find((r) => r.kind === k);
     const last = (this.db.prepare('SELECT * FROM evictions ORDER BY rowid DESC LIMIT 1').get() as Eviction | undefined) ?? null;
     const batchRecords = Number(this.getState('evicted_batch_records') ?? 0);
-    return { events: rows.reduce((s, r) => s + r.events, 0), raw: by('raw')?.n ?? 0, records: by('records')?.n ?? 0, batches: by('batches')?.n ?? 0, batchRecords, last };
+    return { events: rows.reduce((s, r) => s + r.events, 0), raw: by('raw')?.n ?? 0, records: by('records')?.n ?? 0, batches: by('batches')?.n ?? 0, batchRecords, frames: by('frames')?.n ?? 0, last };
   }
 
   private getState(key: string): string | null {

@@ -10,6 +10,7 @@ import {
 } from '../../core/index.ts';
 import { ReceiverStore } from './store.ts';
 import { ANY_NOWCAST, NowcastTable } from './nowcast.ts';
+import { ANY_IMAGE, ImageTable } from './images.ts';
 import { wis2Notification, type Wis2Options } from './wis2.ts';
 
 export interface ReceiverOptions {
@@ -37,6 +38,8 @@ export class Receiver extends EventEmitter {
   readonly store: ReceiverStore;
   /** nowcasts received (hw-sim/receiver/nowcast.ts) */
   readonly nowcasts: NowcastTable;
+  /** camera thumbnails and frames received (hw-sim/receiver/images.ts) */
+  readonly images: ImageTable;
   private client: MqttClient | null = null;
   private readonly clock: Clock;
   private gapTimer: Timer | null = null;
@@ -46,6 +49,7 @@ export class Receiver extends EventEmitter {
     super();
     this.store = new ReceiverStore(opts.dbPath);
     this.nowcasts = new NowcastTable(this.store.db);
+    this.images = new ImageTable(this.store.db);
     this.clock = opts.clock ?? systemClock;
     this.cmdKey = opts.cmdKey ? commandPrivateKey(opts.cmdKey) : null;
   }
@@ -70,7 +74,7 @@ export class Receiver extends EventEmitter {
       reconnectPeriod: 1000,
       ...(this.opts.tls ?? {}),
     });
-    this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : topic.endsWith('/nowcast') ? this.onNowcast(topic, payload) : this.onBatch(topic, payload)));
+    this.client.on('message', (topic, payload) => (topic.endsWith('/reply') ? this.onReply(topic, payload) : topic.endsWith('/nowcast') ? this.onNowcast(topic, payload) : topic.endsWith('/image') ? this.onImage(topic, payload) : this.onBatch(topic, payload)));
     if (this.opts.gapRequestEveryMs) this.gapTimer = this.clock.every(this.opts.gapRequestEveryMs, () => this.requestGaps());
     this.client.on('error', (err) => log(`receiver: ${err.message}`));
     return new Promise((resolve) => {
@@ -80,7 +84,8 @@ export class Receiver extends EventEmitter {
         this.subscribedTo = shared ? `$share/${this.opts.group}/${ANY_STATION.obs}` : ANY_STATION.obs;
         const reply = shared ? `$share/${this.opts.group}/${ANY_STATION.reply}` : ANY_STATION.reply;
         const nowcast = shared ? `$share/${this.opts.group}/${ANY_NOWCAST}` : ANY_NOWCAST;
-        this.client!.subscribe([this.subscribedTo, reply, nowcast], { qos: 1 }, (err) => {
+        const image = shared ? `$share/${this.opts.group}/${ANY_IMAGE}` : ANY_IMAGE;
+        this.client!.subscribe([this.subscribedTo, reply, nowcast, image], { qos: 1 }, (err) => {
           if (err) log(`receiver: subscribe failed: ${err.message}`);
           else resolve();
         });
@@ -154,6 +159,16 @@ export class Receiver extends EventEmitter {
       return;
     }
     this.emit('nowcast', out.nowcast, out.stored);
+  }
+
+  /** A station's camera image: stored once per (station, camera, ts, kind); a bad one is counted as rejected. */
+  private onImage(topic: string, payload: Buffer): void {
+    const out = this.images.accept(topic, payload, this.clock.now());
+    if (!out.ok) {
+      this.emit('rejected', { topic, error: out.error });
+      return;
+    }
+    this.emit('image', out.header, out.stored);
   }
 
   /** Ask each station (or one) on its `cmd` topic for the seq ranges missing here. Returns what was asked. */
