@@ -105,3 +105,14 @@ describe('asking the operating system', () => {
     expect(await checkSystemSync({ timesyncdFlag: flag })).toEqual({ synchronised: true, by: 'timesyncd' });
   });
 });
+
+describe('a clock assumed right', () => {
+  it('is not stepped by a source within its jitter, only when really off', () => {
+    const b = board(0);
+    const t = new TimeSync({ base: b.base, systemBacked: false, monotonic: b.monotonic, bootId: 'x', log });
+    expect(t.offer('ack', b.truth.now() + 800)).toBe(false);
+    expect(t.state().source).toBe('assumed');
+    expect(t.offer('gnss', b.truth.now() + 3_600_000)).toBe(true);
+    expect(t.state()).toMatchObject({ source: 'gnss', offset_ms: 3_600_000 });
+  });
+});
