@@ -282,6 +282,17 @@ export class CameraHub {
     };
   }
 
+  /** Compact status for the retained status message: cams {id: [state, reason, last frame age s, frames]}, the frames store, severe weather. */
+  status() {
+    const now = this.o.clock.now();
+    const f = this.frames.summary();
+    return {
+      cams: Object.fromEntries([...this.cams.values()].map((c) => [c.cfg.id, [c.status.state, c.status.reason.slice(0, 80), c.lastFrameAt === null ? null : Math.round((now - c.lastFrameAt) / 1000), c.frames]])),
+      frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent },
+      severe: this.severeWhy,
+    };
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.discoveryTimer?.cancel();

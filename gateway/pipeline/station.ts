@@ -26,6 +26,7 @@ import { healthSnapshot, statusBody } from '../health/index.ts';
 import { markTime } from '../time/correct.ts';
 import { StationTime, stationTimeSync } from '../time/station.ts';
 import type { TimeSync } from '../time/sync.ts';
+import { CameraHub } from '../camera/cameras.ts';
 
 
 export interface SensorHealth {
@@ -67,6 +68,8 @@ export class StationGateway extends EventEmitter {
   /** monotonic ms at start, for uptime */
   readonly startedMono: number;
   private readonly clock: Clock;
+  /** the station's ONVIF cameras (gateway/camera/, docs/cameras.md); null without any */
+  readonly cameras: CameraHub | null;
 
   /** `configPath`: the station file, for set-config. A restart (command) emits 'restart'; `bonin run` exits on it. */
   constructor(readonly config: StationConfig, boardClock: Clock, private readonly log: Logger, opts: { configPath?: string } = {}) {
@@ -88,7 +91,8 @@ export class StationGateway extends EventEmitter {
     this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log);
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
-      sensors: new Map(config.sensors.map((s) => [s.id, sensorFamily(s.type).expected])),
+      // A camera is a sensor expecting nothing: its minutes are those it sent sky features in.
+      sensors: new Map<string, readonly Quantity[]>([...config.sensors.map((s) => [s.id, sensorFamily(s.type).expected] as const), ...config.cameras.devices.map((c) => [c.id, []] as const)]),
       onCommit: (records, seq) => this.onCommit(records, seq),
       qc: qcSettings({ climate: config.qc.climate_limits as ClimateLimits, step: config.qc.step, persistence: config.qc.persistence, elevationM: config.station.elevation_m }),
       redundancy: config.qc.redundancy,
@@ -129,6 +133,19 @@ export class StationGateway extends EventEmitter {
     this.commands.register('model', (args) => (this.nowcast ? this.nowcast.receiveModel(args as unknown as ModelCmd) : { ok: false, message: 'model: the nowcast is disabled (nowcast.enabled: false)' }));
     // Nowcasts made while the link was down go when it comes back.
     this.uplink.on('link', (state) => { if (state === 'up') this.nowcast?.sendPending(); });
+    this.cameras = config.cameras.devices.length
+      ? new CameraHub({
+        config, db: this.db, clock, log, quota: this.quota, outbox: this.outbox, link: this.uplink, commands: this.commands,
+        addObservations: (obs) => {
+          const checked = markTime(obs.map((o) => checkRange(o, config.qc.climate_limits as ClimateLimits)), this.time);
+          this.raw.add(checked);
+          for (const o of checked) this.latest.set(o.quantity, o);
+          this.emit('observations', checked);
+        },
+      })
+      : null;
+    // Images go when the link has carried what was due (image-sender.ts).
+    this.uplink.on('acked', () => this.cameras?.sender.pump());
     this.stationTime = new StationTime({ time: this.time, db: this.db, station: config.station.id, config, log, flushRaw: () => this.raw.flush(), closer: this.closer, uplink: this.uplink });
   }
 
@@ -139,6 +156,7 @@ export class StationGateway extends EventEmitter {
     for (const s of this.config.sensors) this.startSensor(s);
     this.uplink.start();
     this.nowcast?.start();
+    this.cameras?.start();
     this.statusTimer = this.clock.every(60_000, () => {
       try {
         this.quota.enforce();
@@ -185,6 +203,7 @@ export class StationGateway extends EventEmitter {
     this.log.debug({ records: records.length, seq }, 'gateway: minute committed');
     this.emit('minute', records, seq);
     this.uplink.pump();
+    this.cameras?.onMinute(records);
   }
 
   /** A command asked for a restart (after its reply): `bonin run` stops and exits 0, systemd starts it again. */
@@ -217,7 +236,7 @@ export class StationGateway extends EventEmitter {
   }
 
   statusSummary(): Record<string, unknown> {
-    return { ...statusBody(healthSnapshot(this)) };
+    return { ...statusBody(healthSnapshot(this)), ...(this.cameras ? { cameras: this.cameras.status() } : {}) };
   }
 
   async stop(): Promise<void> {
@@ -226,6 +245,7 @@ export class StationGateway extends EventEmitter {
     this.closer.stop();
     await this.nowcast?.stop();
     await Promise.all(this.sensors.map((s) => s.driver.stop()));
+    await this.cameras?.stop();
     this.raw.flush();
     await this.uplink.stop();
     this.db.close();
