@@ -112,6 +112,12 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in headless Chromium', () =>
 
     // Read-only: anything but GET/HEAD is refused; nothing came from outside the station.
     expect((await fetch(url, { method: 'POST', body: 'x' })).status).toBe(405);
+    // OpenMetrics from the health snapshot (gateway/health/), on the same port.
+    const metrics = await fetch(`${url}metrics`);
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toMatch(/openmetrics-text/);
+    expect(await metrics.text()).toMatch(/^bonin_uptime_seconds\{station="TEST-47971"\} \d+/m);
+    expect(await page.locator('#clock').innerText()).toMatch(/synchronised/);
     expect(external).toEqual([]);
     expect(errors).toEqual([]);
   }, 5 * 60_000);
