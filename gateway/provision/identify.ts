@@ -100,7 +100,8 @@ async function confirm(family: PassiveFamily, url: string, o: IdentifyOptions, s
       return wxtFinding(url, o, s, r.address ?? '0', base(r.found ? r.confidence : 0.6), !r.found);
     }
     case 'nmea': {
-      const r = await probeNmea(at(url, clock, s), clock, probeMs);
+      // A talker is only heard when it talks: give it two passive listens' time, not a question's.
+      const r = await probeNmea(at(url, clock, s), clock, Math.max(probeMs, 2 * o.listenMs));
       if (!r.found || r.confidence < 0.9) return null;
       ev.push(`NMEA talker ${where}: talkers ${r.identity!.talkers.join(',')}, sentences ${r.identity!.sentences.join(',')}${r.identity!.transducers.length ? `, XDR ${r.identity!.transducers.join(',')}` : ''} (checksums verified)`);
       const address = await askAddress(url, clock, s, probeMs);
@@ -111,7 +112,7 @@ async function confirm(family: PassiveFamily, url: string, o: IdentifyOptions, s
       return { ...base(r.confidence), type: 'nmea-0183', identity: { model: `NMEA 0183 talker ${r.identity!.talkers.join('/')}` }, sensor: { type: 'nmea-0183' }, details: { ...r.identity } };
     }
     case 'windsonic': {
-      const r = await probeWindsonic(at(url, clock, s), clock, probeMs);
+      const r = await probeWindsonic(at(url, clock, s), clock, passive ? Math.max(probeMs, 2 * o.listenMs) : probeMs);
       if (!r.found) return null;
       const id = r.identity!;
       ev.push(`WindSonic ${where}: unit ${id.node}, ${id.mode}, speed unit ${id.unit}, status ${id.status} (checksum verified)`);
