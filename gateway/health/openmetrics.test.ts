@@ -14,7 +14,7 @@ const snapshot: HealthSnapshot = {
   link: { up: true, last_ack_age_s: 12.3, reconnects: 4, messages: 1500, bytes: 123_456, held_by_budget: 0, in_flight: 1 },
   disk: { free_bytes: 7_000_000_000, total_bytes: 30_000_000_000, store_bytes: 52_000_000, quota_bytes: 200 * 1024 * 1024, quota_used_bytes: 50_000_000, evicted_rows: 0 },
   memory: { rss_bytes: 90_000_000, heap_used_bytes: 30_000_000, heap_total_bytes: 40_000_000 },
-  clock: { synchronised: true, source: 'gnss', offset_ms: -1_234_567, since: Date.UTC(2026, 11, 1, 11, 58), boot_id: '3f2a9c1e', floor: Date.UTC(2026, 10, 25) },
+  clock: { synchronised: true, source: 'gnss', offset_ms: -1_234_567, since: Date.UTC(2026, 11, 1, 11, 58), boot_id: '3f2a9c1e', floor: Date.UTC(2026, 10, 25), uncertain_readings: 7 },
 };
 
 describe('OpenMetrics rendering', () => {
@@ -59,6 +59,7 @@ describe('OpenMetrics rendering', () => {
     expect(value('bonin_memory_rss_bytes')).toBe(90_000_000);
     expect(value('bonin_clock_synchronised', { source: 'gnss' })).toBe(1);
     expect(value('bonin_clock_offset_seconds')).toBe(-1234.567);
+    expect(value('bonin_clock_uncertain_readings')).toBe(7);
     expect(value('bonin_clock_synchronised_since_timestamp_seconds')).toBe(snapshot.clock.since! / 1000);
     const info = families.get('bonin_build')!.samples[0]!;
     expect(info.labels).toMatchObject({ version: '0.1.0', model: 'nowcast-2026.11 "b"', boot_id: snapshot.boot_id });
@@ -77,7 +78,7 @@ describe('status body', () => {
     expect(Buffer.byteLength(JSON.stringify(body))).toBeLessThan(600);
     expect(body.sensors.wxt530).toEqual(['open', 1, 86_000, 3, 1]);
     expect(body.queue).toEqual({ batches: 2, records: 3, oldest_s: 96 });
-    expect(body.clock).toEqual({ sync: true, src: 'gnss', off_ms: -1_234_567, since: snapshot.clock.since });
+    expect(body.clock).toEqual({ sync: true, src: 'gnss', off_ms: -1_234_567, since: snapshot.clock.since, unc: 7 });
     expect(body.disk.quota_pct).toBe(23.8);
   });
 });

@@ -68,6 +68,7 @@ export function metricFamilies(h: HealthSnapshot): Family[] {
     { name: 'bonin_memory_heap_used_bytes', type: 'gauge', unit: 'bytes', help: 'V8 heap in use.', samples: [[st, h.memory.heap_used_bytes]] },
     { name: 'bonin_clock_synchronised', type: 'gauge', help: '1 when the station time is known to be right; the source says how (system, gnss, ack, assumed).', samples: [[{ ...st, source: c.source ?? 'none' }, c.synchronised ? 1 : 0]] },
     { name: 'bonin_clock_offset_seconds', type: 'gauge', unit: 'seconds', help: 'True time minus the board clock at the last sync.', samples: [[st, c.offset_ms === null ? null : c.offset_ms / 1000]] },
+    { name: 'bonin_clock_uncertain_readings', type: 'gauge', help: 'Readings stored without a known time (held until the time is known; another boot\'s for good).', samples: [[st, c.uncertain_readings]] },
     { name: 'bonin_clock_synchronised_since_timestamp_seconds', type: 'gauge', unit: 'seconds', help: 'When the time became known (Unix seconds).', samples: [[st, c.since === null ? null : Math.round(c.since) / 1000]] },
   ];
 }

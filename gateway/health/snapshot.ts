@@ -35,7 +35,8 @@ export interface HealthSnapshot {
   /** free_bytes: on the filesystem of the database (null for an in-memory store) */
   disk: { free_bytes: number | null; total_bytes: number | null; store_bytes: number; quota_bytes: number | null; quota_used_bytes: number; evicted_rows: number };
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number };
-  clock: ClockState;
+  /** the time state, and readings still waiting for their time (this boot's before sync, or another boot's that never synced) */
+  clock: ClockState & { uncertain_readings: number };
 }
 
 /** What healthSnapshot reads; StationGateway has it all (structural, so tests can hand in a stand-in). */
@@ -49,6 +50,7 @@ export interface HealthSource {
   readonly uplink: { readonly connected: boolean; readonly lastAckAt: number | null; readonly stats: { reconnects: number; messages: number; bytes: number; heldByBudget: number }; figures(): { in_flight: number } };
   readonly quota: { usedBytes(): number; summary(): { raw: number; records: number; batches: number } };
   readonly nowcast: { summary(): { model: string | null } } | null;
+  readonly stationTime?: { uncertain(): number };
 }
 
 let softwareVersion: string | null = null;
@@ -105,6 +107,6 @@ export function healthSnapshot(g: HealthSource): HealthSnapshot {
     },
     disk: { ...disk(st.path), quota_bytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : null, quota_used_bytes: g.quota.usedBytes(), evicted_rows: ev.raw + ev.records + ev.batches },
     memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, heap_total_bytes: mem.heapTotal },
-    clock: g.time.state(),
+    clock: { ...g.time.state(), uncertain_readings: g.stationTime?.uncertain() ?? 0 },
   };
 }

@@ -18,7 +18,7 @@ export interface StatusBody {
   link: { ack_s: number | null; reconnects: number; msgs: number; held: number };
   disk: { free_mb: number | null; store_mb: number | null; quota_pct: number | null; evicted: number };
   mem: { rss_mb: number | null; heap_mb: number | null };
-  clock: { sync: boolean; src: string | null; off_ms: number | null; since: number | null };
+  clock: { sync: boolean; src: string | null; off_ms: number | null; since: number | null; unc: number };
 }
 
 export function statusBody(h: HealthSnapshot): StatusBody {
@@ -35,6 +35,6 @@ export function statusBody(h: HealthSnapshot): StatusBody {
       quota_pct: h.disk.quota_bytes ? Math.round((h.disk.quota_used_bytes / h.disk.quota_bytes) * 1000) / 10 : null, evicted: h.disk.evicted_rows,
     },
     mem: { rss_mb: mb(h.memory.rss_bytes), heap_mb: mb(h.memory.heap_used_bytes) },
-    clock: { sync: h.clock.synchronised, src: h.clock.source, off_ms: h.clock.offset_ms, since: h.clock.since === null ? null : Math.round(h.clock.since) },
+    clock: { sync: h.clock.synchronised, src: h.clock.source, off_ms: h.clock.offset_ms, since: h.clock.since === null ? null : Math.round(h.clock.since), unc: h.clock.uncertain_readings },
   };
 }
