@@ -2,15 +2,17 @@
 // with a real unix datagram socket (python3) as NOTIFY_SOCKET and WATCHDOG_USEC set, runs the
 // real gateway (`bonin run`) against the simulated WXT530, and reads what arrives: READY=1,
 // then WATCHDOG=1 pings. Then the simulated sensor is switched off: the pings must stop
-// (STATUS says why) while the process is still running, so systemd would restart it.
+// (STATUS says why) while the process is still running, so systemd would restart it. A
+// signed `restart` command is answered, then the gateway exits 0 after STOPPING=1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScaledClock } from '../../core/index.ts';
-import { startRig } from '../helpers/station.ts';
+import mqtt from 'mqtt';
+import { commandPrivateKey, ScaledClock, signCommand, topics, type CommandReply } from '../../core/index.ts';
+import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const BONIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/bonin.js');
@@ -87,5 +89,18 @@ describe('systemd notify and watchdog', () => {
     expect(gw.exitCode, stderr).toBeNull(); // still running: it is systemd that would act
     expect(pings().filter((p) => p.t > stalledAt)).toEqual([]);
     expect(pings().length).toBe(before);
+
+    // A signed `restart`: answered first, then a clean exit (0) with STOPPING=1, for systemd to start it again.
+    const centre = await mqtt.connectAsync(rig.broker.url);
+    cleanup.push(() => centre.endAsync());
+    const replies: CommandReply[] = [];
+    centre.on('message', (_t, p) => replies.push(JSON.parse(p.toString()) as CommandReply));
+    await centre.subscribeAsync(topics(STATION).reply, { qos: 1 });
+    const exit = new Promise<number | null>((r) => gw.once('exit', (code) => r(code)));
+    const env = signCommand({ station: STATION, cmd: 'restart', now: clock.now(), ttlMs: 600_000 }, commandPrivateKey(rig.cmdKeys.privatePem));
+    await centre.publishAsync(topics(STATION).cmd, JSON.stringify(env), { qos: 1 });
+    expect(await exit).toBe(0);
+    expect(replies).toEqual([expect.objectContaining({ id: env.id, cmd: 'restart', ok: true, message: expect.stringContaining('systemd starts the gateway again') })]);
+    await waitFor('STOPPING=1', () => sd.msgs.some((m) => m.fields.STOPPING === '1'), 15_000);
   }, 180_000);
 });
