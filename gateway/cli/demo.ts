@@ -2,12 +2,14 @@
 // MQTT broker (aedes), the simulated WXT530 (over a PTY when socat is present, else over a
 // TCP serial server), the real gateway, and the reference receiver — with live progress.
 // `--minutes N --json` ends with one JSON summary line on stdout.
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Aedes } from 'aedes';
+import { stringify as toYaml } from 'yaml';
 import { ScaledClock } from '../../core/index.ts';
 import { Receiver } from '../../hw-sim/receiver/index.ts';
 import { describeSimulation, hasSocat, startSimulation } from '../../hw-sim/index.ts';
@@ -32,7 +34,16 @@ export interface DemoSummary {
   /** 10-min and hourly aggregates held by the receiver, and those built at the station but not there */
   receiverAggregates: number;
   aggregatesLost: number;
+  /** camera frames stored at the station (two simulated cameras, docs/cameras.md), and thumbnails the receiver holds */
+  framesStored: number;
+  thumbnailsReceived: number;
 }
+
+/** The demo's two simulated cameras: the sky of the scenario from two points of Chichijima. */
+const DEMO_CAMERAS = [
+  { id: 'cam-east', name: 'Chichijima east', position: { lat: 27.094, lon: 142.191 } },
+  { id: 'cam-futami', name: 'Futami harbour', position: { lat: 27.095, lon: 142.193 } },
+];
 
 const EXAMPLE_CONFIG = resolve(dirname(fileURLToPath(import.meta.url)), '../../config/chichijima.yaml');
 
@@ -57,7 +68,13 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   const receiver = new Receiver({ broker: broker.url, dbPath: join(dir, 'receiver.db'), protocolVersion: 4, clock });
   await receiver.start();
   const kinds = opts.device?.length ? opts.device : ['vaisala-wxt530'];
-  const sim = await startSimulation({ clock, scenario: opts.scenario, expose: hasSocat() ? 'pty' : 'tcp', dir, devices: kinds.map((kind) => ({ kind })) });
+  // Each camera's password in its own 0600 file, as the station file wants it.
+  const cams = DEMO_CAMERAS.map((c) => ({ ...c, password: randomBytes(9).toString('base64url'), file: join(dir, `${c.id}.password`) }));
+  for (const c of cams) writeFileSync(c.file, `${c.password}\n`, { mode: 0o600 });
+  const sim = await startSimulation({
+    clock, scenario: opts.scenario, expose: hasSocat() ? 'pty' : 'tcp', dir, devices: kinds.map((kind) => ({ kind })),
+    cameras: cams.map((c) => ({ name: c.name, user: 'bonin', password: c.password, position: c.position })),
+  });
 
   // The shipped Chichijima station file, pointed at the simulator, the embedded broker and the demo folder.
   const example = loadConfig(EXAMPLE_CONFIG);
@@ -68,7 +85,13 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     // The example's WXT530 entry where the simulator has one; every other device with its family's defaults.
     sensors: sim.devices.map((d) => (d.kind === example.sensors[0]!.type ? { ...example.sensors[0]!, id: d.name, port: d.path } : { id: d.name, type: d.kind, port: d.path })),
     log: { level: 'info', file: join(dir, 'gateway.log') },
+    cameras: {
+      frames_quota_mb: 50,
+      devices: cams.map((c, i) => ({ id: c.id, xaddr: sim.cameras[i]!.xaddr, user: 'bonin', password_file: c.file, interval_min: 10, severe_interval_min: 2 })),
+    },
   }, EXAMPLE_CONFIG);
+  // The station file this demo runs, for a look (or for `bonin run --config` while the simulator runs).
+  writeFileSync(join(dir, 'station.yaml'), toYaml(config));
   const log = createLogger({ level: 'info', file: join(dir, 'gateway.log') });
   const gateway = new StationGateway(config, clock, log);
 
@@ -76,6 +99,7 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   for (const line of describeSimulation(sim).split('\n')) say(`  ${line}`);
   say(`  broker:   ${broker.url} (embedded aedes, MQTT 3.1.1)`);
   say(`  receiver: ${join(dir, 'receiver.db')}; gateway log ${join(dir, 'gateway.log')}`);
+  say(`  station file: ${join(dir, 'station.yaml')}; camera frames in ${gateway.cameras?.frames.dir ?? '-'}`);
   if (!hasSocat()) say('  (socat not installed: the WXT530 is served over TCP instead of a pseudo-terminal)');
   gateway.start();
   const startedAt = clock.now();
@@ -102,6 +126,12 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   // After Ctrl-C the last minute still goes out if it can within 5 s (a second Ctrl-C ends at once).
   const until = Date.now() + (interrupted ? 5_000 : 30_000);
   while (gateway.outbox.counts().outboxBatches > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  // Thumbnails go last of all (lowest priority): give those stored a moment to follow.
+  const thumbsUntil = Date.now() + (interrupted ? 2_000 : 10_000);
+  while ((gateway.cameras?.frames.summary().thumbsUnsent ?? 0) > 0 && Date.now() < thumbsUntil) {
+    gateway.cameras?.sender.pump();
+    await new Promise((r) => setTimeout(r, 200));
+  }
   clearInterval(progress);
   if (tty) process.stdout.write('\n');
 
@@ -121,6 +151,8 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     lost,
     receiverAggregates: rc.aggregates,
     aggregatesLost,
+    framesStored: gateway.cameras?.frames.count() ?? 0,
+    thumbnailsReceived: receiver.images.count('thumb'),
   };
   await page?.close();
   await gateway.stop();
