@@ -15,7 +15,7 @@ describe('bonin command line', () => {
     expect(r.status).toBe(0);
     const last = r.stdout.trim().split('\n').at(-1)!;
     const s = JSON.parse(last);
-    expect(Object.keys(s)).toEqual(['minutes', 'observations', 'recordsCommitted', 'batchesSent', 'recordsAcked', 'receiverRecords', 'receiverDuplicatesDropped', 'lost', 'receiverAggregates', 'aggregatesLost']);
+    expect(Object.keys(s)).toEqual(['minutes', 'observations', 'recordsCommitted', 'batchesSent', 'recordsAcked', 'receiverRecords', 'receiverDuplicatesDropped', 'lost', 'receiverAggregates', 'aggregatesLost', 'framesStored', 'thumbnailsReceived']);
     expect(s.recordsCommitted).toBeGreaterThanOrEqual(2);
     expect(s.observations).toBeGreaterThan(100);
     expect(s.recordsAcked).toBe(s.recordsCommitted);
