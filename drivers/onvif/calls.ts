@@ -3,7 +3,8 @@
 // process, a camera date applied field by field onto today's date, credentials it turns
 // into broken XML or a truncated Digest. Everything here is about the library, nothing about
 // scheduling (driver.ts).
-import { globalAgent } from 'node:http';
+import { globalAgent, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type RequestOptions } from 'node:http';
+import { createRequire } from 'node:module';
 import type { OnvifDevice } from 'node-onvif';
 
 export type CameraErrorKind = 'timeout' | 'offline' | 'auth' | 'corrupt' | 'error';
@@ -69,6 +70,57 @@ export function serialised<T>(fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Who to tell when the Digest retry of the snapshot now running fails (set only inside serialised()). */
+let digestFailure: ((e: Error) => void) | null = null;
+
+interface HttpAuthHelper {
+  _handleHttpDigest(http: { request(o: RequestOptions, cb: (res: IncomingMessage) => void): ClientRequest }, res: IncomingMessage, cb: (res: IncomingMessage) => void): void;
+  __boninGuarded?: boolean;
+}
+
+/**
+ * node-onvif's Digest retry request has no 'error' listener: a camera (or radio link) that
+ * resets the connection between the 401 and the retry throws an uncaught exception and
+ * kills the whole process. Wrap it once: the retry gets a listener that fails the snapshot
+ * it belongs to, and the 401's body is drained so its keep-alive socket is freed.
+ */
+function guardDigestRetry(): void {
+  let auth: HttpAuthHelper;
+  try {
+    auth = createRequire(import.meta.url)('node-onvif/lib/modules/http-auth.js') as HttpAuthHelper;
+  } catch {
+    return; // a node-onvif without this file: nothing to guard
+  }
+  if (auth.__boninGuarded || typeof auth._handleHttpDigest !== 'function') return;
+  const original = auth._handleHttpDigest;
+  auth._handleHttpDigest = function (http, res, cb) {
+    res.resume();
+    const owner = digestFailure;
+    const guarded = {
+      request(o: RequestOptions, done: (r: IncomingMessage) => void): ClientRequest {
+        const req = http.request(o, done);
+        req.on('error', (e: Error) => owner?.(e));
+        return req;
+      },
+    };
+    original.call(this, guarded, res, cb);
+  };
+  auth.__boninGuarded = true;
+}
+guardDigestRetry();
+
+/**
+ * node-onvif's fetchSnapshot with a timeout starting at this snapshot's turn (serialised),
+ * and a reset during its Digest retry reported as a network error instead of a crash.
+ */
+export function fetchSnapshot(dev: OnvifDevice, timeoutMs: number, onTimeout: () => Error, onTurn?: () => void): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return serialised(() => new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    onTurn?.();
+    digestFailure = (e) => reject(new Error(`Network Error: ${e.message} (during the Digest retry)`));
+    withTimeout(dev.fetchSnapshot(), timeoutMs, onTimeout).then(resolve, reject);
+  }).finally(() => { digestFailure = null; }));
+}
+
 /** UTC ms from a GetSystemDateAndTime response as node-onvif parsed it, or null. */
 export function cameraUtc(converted: unknown): number | null {
   const sdt = (converted as { Body?: { GetSystemDateAndTimeResponse?: { SystemDateAndTime?: { UTCDateTime?: { Time?: Record<string, string>; Date?: Record<string, string> } } } } })
@@ -87,21 +139,26 @@ export function cameraUtc(converted: unknown): number | null {
  * Replace init()'s step 1 on this device object: node-onvif sets the camera's date field by
  * field onto today's date, so near a month's end its clock offset is off by a month and every
  * signed call after it is refused. Ours reads the same response with Date.UTC, sets the same
- * offsets node-onvif signs with, and reports the camera's time (`onTime(cameraTs)`, the
- * whole second plus 500 ms, its expected sub-second part). Like node-onvif, a camera that
+ * offsets node-onvif signs with, and reports the camera's time (`onTime(cameraTs, halfTripMs)`:
+ * the whole second plus 500 ms, its expected sub-second part, read half a round trip ago). Like node-onvif, a camera that
  * does not answer it is not an error (some do not implement it).
  */
-export function installTimeSync(dev: OnvifDevice, onTime: (cameraTs: number) => void): void {
+export function installTimeSync(dev: OnvifDevice, onTime: (cameraTs: number, halfTripMs: number) => void): void {
   if (typeof dev._getSystemDateAndTime !== 'function') return; // another node-onvif: keep its own
-  dev._getSystemDateAndTime = () => dev.services.device.getSystemDateAndTime().then((res) => {
-    const ts = cameraUtc(res.converted);
-    if (ts === null) return;
-    const cameraTs = ts + 500;
-    const diff = cameraTs - Date.now();
-    dev.time_diff = diff;
-    dev.services.device.time_diff = diff;
-    onTime(cameraTs);
-  }, () => undefined);
+  dev._getSystemDateAndTime = () => {
+    const sent = Date.now();
+    return dev.services.device.getSystemDateAndTime().then((res) => {
+      const ts = cameraUtc(res.converted);
+      if (ts === null) return;
+      // The camera read its clock about half-way through the round trip.
+      const received = Date.now();
+      const cameraTs = ts + 500;
+      const diff = cameraTs - (sent + received) / 2;
+      dev.time_diff = diff;
+      dev.services.device.time_diff = diff;
+      onTime(cameraTs, (received - sent) / 2);
+    }, () => undefined);
+  };
 }
 
 /**

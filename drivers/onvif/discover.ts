@@ -25,6 +25,15 @@ export const MIN_DISCOVERY_MS = 1500;
 
 let running: Promise<unknown> = Promise.resolve();
 
+/** Scope values are URI segments: node-onvif leaves %xx escapes in them. */
+function unescapeScope(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 /** The first http:// XAddr (node-onvif cannot talk https). */
 function pickXaddr(xaddrs: string[]): string | null {
   return xaddrs.find((x) => /^http:\/\//i.test(x)) ?? null;
@@ -56,7 +65,7 @@ export function discoverCameras(opts: { timeoutMs?: number } = {}): Promise<Disc
       } catch {
         continue;
       }
-      out.push({ urn: p.urn, xaddr, name: p.name, hardware: p.hardware, address, xaddrs });
+      out.push({ urn: p.urn, xaddr, name: unescapeScope(p.name), hardware: unescapeScope(p.hardware), address, xaddrs });
     }
     return out.sort((a, b) => a.name.localeCompare(b.name) || a.urn.localeCompare(b.urn));
   });

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import onvif, { type OnvifDevice, type OnvifDeviceInformation } from 'node-onvif';
 import type { Clock, Timer } from '../../core/clock.ts';
 import type { TransportLog } from '../transport/types.ts';
-import { abandonConnections, CameraError, classify, credentialProblem, installTimeSync, serialised, withTimeout } from './calls.ts';
+import { abandonConnections, CameraError, classify, credentialProblem, fetchSnapshot, installTimeSync, withTimeout } from './calls.ts';
 import { inspectJpeg } from './jpeg.ts';
 
 export type CameraState = 'online' | 'offline' | 'auth-failed' | 'error';
@@ -27,7 +27,7 @@ export interface CameraStatus {
 
 export interface CameraFrame {
   camera: string;
-  /** clock ms when the snapshot was asked for */
+  /** clock ms when the snapshot request went out */
   ts: number;
   jpeg: Buffer;
   width: number;
@@ -231,7 +231,7 @@ export class OnvifCameraDriver extends EventEmitter {
         if (last.kind === 'timeout') this.stats.timeouts++;
         if (last.kind === 'auth') this.stats.authFailures++;
         if (last.kind === 'corrupt') this.stats.corrupt++;
-        if (this.listenerCount('error') > 0) this.emit('error', last);
+        if (!this.stopped && this.listenerCount('error') > 0) this.emit('error', last);
         if (last.kind === 'auth') break;
       }
     }
@@ -239,7 +239,7 @@ export class OnvifCameraDriver extends EventEmitter {
   }
 
   private setStatus(state: CameraState, reason: string): void {
-    if (state === this.st.state && reason === this.st.reason) return;
+    if (this.stopped || (state === this.st.state && reason === this.st.reason)) return;
     const since = state === this.st.state ? this.st.since : this.clock.now();
     this.st = { camera: this.id, state, reason, since, skewS: this.st.skewS };
     if (state === 'online') this.log?.info({ camera: this.id, reason }, 'camera online');
@@ -254,7 +254,9 @@ export class OnvifCameraDriver extends EventEmitter {
   private async initOnce(): Promise<OnvifDevice> {
     const dev = new onvif.OnvifDevice({ xaddr: this.xaddr, user: this.user, pass: this.password });
     let skewS: number | null = null;
-    installTimeSync(dev, (cameraTs) => { skewS = Math.round((cameraTs - this.clock.now()) / 1000) || 0; });
+    installTimeSync(dev, (cameraTs, halfTripMs) => {
+      skewS = Math.round((cameraTs - (this.clock.now() - halfTripMs * this.clock.speed)) / 1000) || 0;
+    });
     this.stats.inits++;
     try {
       const info = await withTimeout(dev.init(), this.timeoutMs, () => this.timeoutError('init'));
@@ -321,14 +323,15 @@ export class OnvifCameraDriver extends EventEmitter {
     this.snapshot().catch(() => undefined); // outcome already in status / 'error'
   }
 
-  private async fetchOnce(dev: OnvifDevice, ts: number): Promise<CameraFrame> {
+  private async fetchOnce(dev: OnvifDevice): Promise<CameraFrame> {
     const url = dev.getCurrentProfile()?.snapshot ?? this.xaddr;
-    const res = await serialised(() => {
+    let ts = this.clock.now();
+    const res = await fetchSnapshot(dev, this.timeoutMs, () => {
+      abandonConnections(url);
+      return this.timeoutError('snapshot');
+    }, () => {
+      ts = this.clock.now(); // the picture is taken when our turn comes
       this.stats.snapshots++;
-      return withTimeout(dev.fetchSnapshot(), this.timeoutMs, () => {
-        abandonConnections(url);
-        return this.timeoutError('snapshot');
-      });
     });
     const img = inspectJpeg(res.body);
     if (!img.ok) throw new CameraError(this.id, 'corrupt', `snapshot refused: ${img.reason}`);
@@ -337,9 +340,8 @@ export class OnvifCameraDriver extends EventEmitter {
 
   private async takeSnapshot(dev: OnvifDevice): Promise<CameraFrame> {
     const gen = this.generation;
-    const ts = this.clock.now();
     try {
-      const frame = await this.attempt('snapshot', () => this.fetchOnce(dev, ts));
+      const frame = await this.attempt('snapshot', () => this.fetchOnce(dev));
       if (this.stopped || gen !== this.generation) return frame;
       this.stats.frames++;
       this.stats.bytes += frame.jpeg.length;

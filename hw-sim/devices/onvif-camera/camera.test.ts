@@ -47,6 +47,29 @@ function signed(action: string, user: string, password: string, created: string,
     + `</wsse:UsernameToken></wsse:Security></env:Header><env:Body><dev:${action}/></env:Body></env:Envelope>`;
 }
 
+const probe = (type: string, id: string) => Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing">'
+  + `<s:Header><a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>uuid:${id}</a:MessageID>`
+  + '<a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header>'
+  + `<s:Body><Probe xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery"><d:Types xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dp0="http://www.onvif.org/ver10/network/wsdl">dp0:${type}</d:Types></Probe></s:Body></s:Envelope>`);
+
+/** Send probes to the camera's unicast discovery port; collect replies until `expect` came (or 5 s), then 300 ms more. */
+async function probeReplies(port: number, probes: Buffer[], expected: number): Promise<string[]> {
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  const replies: string[] = [];
+  sock.on('message', (m) => replies.push(m.toString()));
+  try {
+    for (const p of probes) sock.send(p, port, '127.0.0.1');
+    const until = Date.now() + 5000;
+    while (replies.length < expected && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // room for a wrong extra answer to show up
+  } finally {
+    sock.close();
+  }
+  return replies;
+}
+
 const soap = (c: SimCamera, body: string) => http(c.xaddr, { method: 'POST', body, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' } });
 
 describe('simulated ONVIF camera', () => {
@@ -130,24 +153,7 @@ describe('simulated ONVIF camera', () => {
 
   it('answers a unicast WS-Discovery Probe for a camera with one ProbeMatch, and ignores a probe for displays', async () => {
     const c = await camera({ name: 'Chichijima east', discovery: { address: '127.0.0.1', port: 0, multicast: false } });
-    const sock = createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-    const replies: string[] = [];
-    sock.on('message', (m) => replies.push(m.toString()));
-    const probe = (type: string, id: string) => Buffer.from(
-      '<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing">'
-      + `<s:Header><a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action><a:MessageID>uuid:${id}</a:MessageID>`
-      + '<a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header>'
-      + `<s:Body><Probe xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery"><d:Types xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dp0="http://www.onvif.org/ver10/network/wsdl">dp0:${type}</d:Types></Probe></s:Body></s:Envelope>`);
-    try {
-      sock.send(probe('NetworkVideoDisplay', 'display-1'), c.discoveryPort!, '127.0.0.1');
-      sock.send(probe('NetworkVideoTransmitter', 'nvt-1'), c.discoveryPort!, '127.0.0.1');
-      const until = Date.now() + 5000;
-      while (replies.length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 300)); // room for a wrong second answer to show up
-    } finally {
-      sock.close();
-    }
+    const replies = await probeReplies(c.discoveryPort!, [probe('NetworkVideoDisplay', 'display-1'), probe('NetworkVideoTransmitter', 'nvt-1')], 1);
     expect(replies).toHaveLength(1);
     const m = replies[0]!;
     expect(m).toContain('<a:RelatesTo>uuid:nvt-1</a:RelatesTo>');
@@ -160,11 +166,13 @@ describe('simulated ONVIF camera', () => {
   });
 
   it('goes offline (connections reset, discovery silent) and comes back; refuses invalid faults', async () => {
-    const c = await camera();
+    const c = await camera({ discovery: { address: '127.0.0.1', port: 0, multicast: false } });
     c.setFault('offline', true);
     await expect(http(c.xaddr, { method: 'POST', body: '<x/>' })).rejects.toThrow(/ECONNRESET|socket hang up/);
+    expect(await probeReplies(c.discoveryPort!, [probe('Device', 'while-off')], 1)).toEqual([]);
     c.setFault('offline', false);
     expect((await http(c.xaddr, { method: 'POST', body: '<x/>' })).status).toBe(400);
+    expect(await probeReplies(c.discoveryPort!, [probe('Device', 'back-on')], 1)).toHaveLength(1);
     expect(() => c.setFault('slow', -1)).toThrow(/slow: invalid value -1/);
     expect(() => c.setFault('corrupt-jpeg', 'sideways' as never)).toThrow(/corrupt-jpeg/);
     expect(() => c.setFault('bogus' as never, 1 as never)).toThrow(/unknown camera fault "bogus"/);

@@ -28,11 +28,13 @@ export interface SimCameraFaults {
   'clock-skew': number;
   /** sky pictures only: the lens is wet or obstructed (false: as the weather makes it) */
   lens: false | LensState;
+  /** the link resets the connection of every authorised snapshot request (a radio drop mid-transfer) */
+  'drop-snapshot': boolean;
 }
 
 export type SimCameraFaultName = keyof SimCameraFaults;
 
-const NO_FAULTS: SimCameraFaults = { offline: false, slow: 0, 'wrong-password': false, 'corrupt-jpeg': false, 'clock-skew': 0, lens: false };
+const NO_FAULTS: SimCameraFaults = { offline: false, slow: 0, 'wrong-password': false, 'corrupt-jpeg': false, 'clock-skew': 0, lens: false, 'drop-snapshot': false };
 
 export interface SimCameraOptions {
   /** friendly name (discovery scope `name`), e.g. "Chichijima east" */
@@ -114,6 +116,7 @@ function validateFault<K extends SimCameraFaultName>(name: K, value: SimCameraFa
     'corrupt-jpeg': (v: unknown) => typeof v === 'boolean' || v === 'truncated' || v === 'garbage',
     'clock-skew': (v: unknown) => typeof v === 'number' && Number.isFinite(v),
     lens: (v: unknown) => v === false || v === 'clear' || v === 'wet' || v === 'obstructed',
+    'drop-snapshot': (v: unknown) => typeof v === 'boolean',
   }[name];
   if (!ok) throw new RangeError(`unknown camera fault "${String(name)}" (${Object.keys(NO_FAULTS).join(', ')})`);
   if (!ok(value)) throw new RangeError(`camera fault ${name}: invalid value ${JSON.stringify(value)}`);
@@ -210,6 +213,11 @@ export async function startSimCamera(opts: SimCameraOptions): Promise<SimCamera>
       if (req.headers.authorization && !/^\s*Basic\s/i.test(req.headers.authorization)) refuse(`snapshot: ${check.reason}`);
       res.writeHead(401, { 'WWW-Authenticate': guard.challenge(), 'Content-Type': 'text/plain', Connection: 'close' });
       res.end('401 Unauthorized');
+      return;
+    }
+    if (faults['drop-snapshot']) {
+      stats.connectionsDropped++;
+      req.socket.destroy();
       return;
     }
     let jpegBytes: Buffer;
