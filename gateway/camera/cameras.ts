@@ -53,7 +53,7 @@ export interface CameraHubOptions {
 /**
  * Severe weather, from the latest closed minute of the weather sensors: gust ≥ 17.2 m/s (gale,
  * Beaufort 8) or mean wind ≥ 13.9 m/s (Beaufort 7); rain intensity ≥ 10 mm/h or ≥ 0.2 mm in
- * the minute; or a value the step test flagged (a squall front). Also the latest nowcast, if
+ * the minute; or a value the step test flagged suspect (a squall front). Also the latest nowcast, if
  * under 2 h old, with rain probability ≥ 0.7. It lasts until 30 min after the last minute
  * that met it.
  */
@@ -67,7 +67,8 @@ export function severeWeather(records: readonly MinuteRecord[]): string | null {
     if ((ok(v.wind_speed) ?? 0) >= SEVERE.wind) return `wind ${ok(v.wind_speed)} m/s (${r.sensor})`;
     if ((ok(v.rainfall_rate) ?? 0) >= SEVERE.rainRate) return `rain ${ok(v.rainfall_rate)} mm/h (${r.sensor})`;
     if ((ok(v.precipitation_amount) ?? 0) >= SEVERE.rainMinute) return `rain ${ok(v.precipitation_amount)} mm in a minute (${r.sensor})`;
-    const step = Object.entries(v).find(([, x]) => x?.r?.includes('step'));
+    // `suspect` step: a sudden change (a squall front); a `bad` step is a sensor spike, not weather.
+    const step = Object.entries(v).find(([, x]) => x?.f === 'suspect' && x.r?.includes('step'));
     if (step) return `${step[0]} step-flagged (${r.sensor})`;
   }
   return null;
@@ -124,7 +125,7 @@ export class CameraHub {
   }
 
   private intervalFor(cfg: CameraConfig): number {
-    return (this.o.clock.now() < this.severeUntil ? cfg.severe_interval_min : cfg.interval_min) * 60_000;
+    return (this.o.clock.now() < this.severeUntil ? Math.min(cfg.severe_interval_min, cfg.interval_min) : cfg.interval_min) * 60_000;
   }
 
   private startDriver(cam: Running, xaddr: string): void {
