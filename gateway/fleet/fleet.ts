@@ -41,6 +41,8 @@ export interface FleetOptions {
   /** SQLite files here (one per station); default in memory */
   dbDir?: string;
   uplink?: StationUplinkOptions;
+  /** serialized station databases (Fleet.snapshot() of a fleet of the same size and islands) to start from */
+  images?: Buffer[];
 }
 
 export interface FleetTotals {
@@ -76,7 +78,7 @@ export class Fleet {
       const broker = fleet.gates ? await fleet.gates.open(id) : o.broker;
       fleet.stations.push(new VirtualStation({
         id, index: i, island, weather: weather.get(island)!, clock: o.clock, log: o.log, broker, dbDir: o.dbDir,
-        closeDelayMs: 2000 + (i % 9) * 1000, uplink: o.uplink,
+        closeDelayMs: 2000 + (i % 9) * 1000, uplink: o.uplink, image: o.images?.[i],
       }));
     }
     return fleet;
@@ -85,6 +87,11 @@ export class Fleet {
   /** Fill every station's outbox with the minutes of [from, to) as if its link had been down (no MQTT). */
   backfill(from: number, to: number): number {
     return this.stations.reduce((n, s) => n + s.backfill(from, to), 0);
+  }
+
+  /** Every station's database as bytes (Fleet.create's `images`). */
+  snapshot(): Buffer[] {
+    return this.stations.map((s) => s.snapshot());
   }
 
   /**

@@ -2,6 +2,7 @@
 // Uplink — the code a real station runs, with its seqs, compact encoding, window, resends,
 // backoff and gap answers) fed by generated minute records instead of the serial pipeline.
 // Its database is in memory unless a directory is given.
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Clock } from '../../core/index.ts';
 import type { Logger } from '../log.ts';
@@ -25,6 +26,8 @@ export interface VirtualStationOptions {
   broker: string;
   /** where its SQLite file goes; default in memory */
   dbDir?: string;
+  /** start from this serialized database (`snapshot()` of a station of the same id) instead of an empty one */
+  image?: Buffer;
   /** seconds after the minute boundary this station closes its minute (real stations differ by a few) */
   closeDelayMs: number;
   uplink?: StationUplinkOptions;
@@ -45,10 +48,11 @@ export class VirtualStation {
   constructor(private readonly o: VirtualStationOptions) {
     this.id = o.id;
     this.island = o.island;
-    this.db = cacheStatements(openDatabase(o.dbDir ? join(o.dbDir, `${o.id}.db`) : ':memory:'));
+    this.db = cacheStatements(o.image ? new Database(o.image) : openDatabase(o.dbDir ? join(o.dbDir, `${o.id}.db`) : ':memory:'));
     this.outbox = new Outbox(this.db, o.id);
     this.aggregates = new AggregateStore(this.db);
     this.offsets = offsetsFor(o.index);
+    this.last = (this.db.prepare('SELECT max(ts) AS t FROM minute_records').get() as { t: number | null }).t;
     this.uplink = new Uplink(this.outbox, {
       protocolVersion: 5, inFlight: 16, resendAfterMs: 30_000, keepaliveS: 60, encoding: 'compact', maxMessageRecords: 80,
       ...o.uplink,
@@ -97,6 +101,11 @@ export class VirtualStation {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The whole database as bytes (for `image`): a backlog built once and drained many times. */
+  snapshot(): Buffer {
+    return this.db.serialize();
   }
 
   /** What it committed, for audits: every record key (minutes and aggregates) and the highest seq given. */

@@ -4,7 +4,6 @@
 // back at once (a small reconnect storm); one receiver is SIGKILLed mid-run and restarted.
 // At the end every record is at the centre exactly once and every outbox is empty.
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,33 +14,14 @@ import { FleetClock } from '../../gateway/fleet/fleet-clock.ts';
 import { Fleet } from '../../gateway/fleet/fleet.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { Mosquitto } from '../helpers/mosquitto.ts';
+import { startReceiverProcess } from '../helpers/receiver-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const MINUTE = 60_000;
 const cleanup: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-/** A `bonin receiver` child process; resolves once it has subscribed. */
-async function startReceiver(broker: string, db: string): Promise<ChildProcess> {
-  const p = spawn(process.execPath, [join(ROOT, 'bin/bonin.js'), 'receiver', '--broker', broker, '--db', db, '--group', 'fleet', '--report-every', '3600'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanup.push(() => { if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); });
-  let out = '';
-  p.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  p.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  await waitFor('receiver to subscribe', () => {
-    if (p.exitCode !== null) throw new Error(`receiver exited: ${out}`);
-    return out.includes('subscribed to $share/fleet/');
-  }, 60_000);
-  return p;
-}
-
-async function kill(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  await new Promise<void>((resolve) => { p.once('exit', () => resolve()); p.kill('SIGKILL'); });
-}
 
 describe('fleet: many stations, receivers that scale out', () => {
   it('Mosquitto gives each message of a $share group to one member only (MQTT 5 and 3.1.1)', async () => {
@@ -71,8 +51,13 @@ describe('fleet: many stations, receivers that scale out', () => {
     const broker = await Mosquitto.start();
     cleanup.push(() => broker.stop());
     const db = join(dir, 'central.db');
-    const first = await startReceiver(broker.url, db);
-    let second = await startReceiver(broker.url, db);
+    const startReceiver = async () => {
+      const r = await startReceiverProcess(broker.url, db, 'fleet');
+      cleanup.push(() => r.kill());
+      return r;
+    };
+    const first = await startReceiver();
+    let second = await startReceiver();
 
     const clock = new FleetClock(new ScaledClock({ speed: 120, origin: Date.UTC(2026, 7, 1, 5, 50) }));
     cleanup.push(() => clock.stop());
@@ -91,9 +76,9 @@ describe('fleet: many stations, receivers that scale out', () => {
     await waitFor('35 simulated minutes', () => clock.now() >= start + 35 * MINUTE, 120_000, 200);
     const before = fleet.totals();
     expect(before.acked).toBeGreaterThan(0);
-    await kill(second);
+    await second.kill();
     await waitFor('45 simulated minutes', () => clock.now() >= start + 45 * MINUTE, 120_000, 200);
-    second = await startReceiver(broker.url, db);
+    second = await startReceiver();
 
     await waitFor('one simulated hour', () => clock.now() >= start + 60 * MINUTE + 15_000, 120_000, 200);
     fleet.stopProducing();
@@ -123,7 +108,7 @@ describe('fleet: many stations, receivers that scale out', () => {
     expect(records).toBeGreaterThan(totals.committed); // minutes + their 10-min and hourly aggregates
     const dupRows = central.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM records GROUP BY station, sensor, period, ts HAVING count(*) > 1)').get() as { n: number };
     expect(dupRows.n).toBe(0);
-    await kill(first);
-    await kill(second);
+    await first.kill();
+    await second.kill();
   }, 420_000);
 });
