@@ -20,8 +20,12 @@ export interface DiscoveredCamera {
   xaddrs: string[];
 }
 
-/** node-onvif sends 9 probes 150 ms apart; a shorter wait closes its socket mid-send and crashes it. */
-export const MIN_DISCOVERY_MS = 1500;
+/**
+ * node-onvif sends 9 probes 150 ms apart (≈ 1.35 s); a wait that ends while one is in flight
+ * closes its socket under it and the next send throws from a timer (process crash). 2.5 s
+ * leaves over a second for a loaded board's timer delays.
+ */
+export const MIN_DISCOVERY_MS = 2500;
 
 let running: Promise<unknown> = Promise.resolve();
 

@@ -10,6 +10,7 @@ import jpeg from 'jpeg-js';
 import onvif from 'node-onvif';
 import { ScaledClock } from '../../../core/clock.ts';
 import { tradeWindDay } from '../../weather/trade-wind.ts';
+import { describeSimulation, startSimulation } from '../../sim.ts';
 import { startSimCamera, type SimCamera, type SimCameraOptions } from './camera.ts';
 import { parseDigestHeader } from './auth.ts';
 
@@ -189,6 +190,19 @@ describe('simulated ONVIF camera', () => {
     const cut = await dev.fetchSnapshot();
     expect(cut.body.subarray(0, 2).toString('hex')).toBe('ffd8');
     expect(cut.body.subarray(-2).toString('hex')).not.toBe('ffd9');
+  });
+
+  it('comes up in startSimulation({ cameras }) on the simulation clock, and describeSimulation lists it', async () => {
+    const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: 'inprocess', devices: [], cameras: [{ name: 'Chichijima east', user: 'admin', password: 'kaze2026', resolution: { width: 160, height: 90 } }] });
+    try {
+      expect(sim.cameras).toHaveLength(1);
+      const dev = new onvif.OnvifDevice({ xaddr: sim.cameras[0]!.xaddr, user: 'admin', pass: 'kaze2026' });
+      expect((await dev.init()).Model).toBe('SkyCam-200');
+      expect(jpeg.decode((await dev.fetchSnapshot()).body, { useTArray: true }).width).toBe(160);
+      expect(describeSimulation(sim)).toContain(`Chichijima east (onvif-camera): ${sim.cameras[0]!.xaddr}`);
+    } finally {
+      await sim.stop();
+    }
   });
 
   it('paints the scenario sky by default: a bright day and a dark night at Chichijima', async () => {
