@@ -18,6 +18,7 @@ const results: Record<string, unknown> = {
   ...(await import('./nowcast.ts')).benchNowcast(),
   ...(await (await import('./firmata.ts')).benchFirmata()),
   ...(await import('./camera.ts')).benchCamera(),
+  ...(await (await import('./onvif.ts')).benchOnvif()),
   ...(await (await import('./fleet.ts')).benchFleet()),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
