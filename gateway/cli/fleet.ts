@@ -34,6 +34,7 @@ export async function runFleet(opts: FleetCliOptions): Promise<void> {
   const start = clock.now();
   let outages: Outage[];
   try {
+    if (!(opts.stagger >= 0)) throw new Error(`--stagger must be a number of seconds ≥ 0, got ${opts.stagger}`);
     outages = (opts.outage ?? []).map((s) => parseOutage(s, start));
   } catch (err) {
     process.stderr.write(`bonin sim: ${(err as Error).message}\n`);
