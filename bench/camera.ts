@@ -31,7 +31,7 @@ export function benchCamera(rounds = 3) {
   const wire: number[] = [];
   for (let r = 0; r < rounds; r++) {
     SKIES.forEach((truth, i) => {
-      let jpeg = Buffer.alloc(0);
+      let jpeg: Buffer = Buffer.alloc(0);
       render.push(time(() => { jpeg = skyJpeg(truth, { ...size, seed: r * 10 + i }); }));
       let f: ReturnType<typeof skyFeatures> | null = null;
       let img: ReturnType<typeof decodeFrame> | null = null;

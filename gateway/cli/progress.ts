@@ -14,5 +14,14 @@ export function progressLine(now: number, gw: StationGateway, receiverRecords: n
   const link = gw.uplink.connected ? 'link up' : 'link DOWN';
   return `${t}Z  T ${fmt(gw, 'air_temperature', 1, '°C')}  RH ${fmt(gw, 'relative_humidity', 0, '%')}  p ${fmt(gw, 'air_pressure', 1, ' hPa')}  ` +
     `wind ${fmt(gw, 'wind_speed', 1, ' m/s')} from ${fmt(gw, 'wind_from_direction', 0, '°')}  | ` +
-    `records ${c.recordsCommitted} committed, ${c.recordsAcked} acked, outbox ${c.outboxBatches}, ${link} | receiver ${receiverRecords}`;
+    `records ${c.recordsCommitted} committed, ${c.recordsAcked} acked, outbox ${c.outboxBatches}, ${link} | receiver ${receiverRecords}${cameras(gw)}`;
+}
+
+/** " | cameras 2/2 online, 14 frames, cloud 40%" when the station has cameras. */
+function cameras(gw: StationGateway): string {
+  const s = gw.cameras?.summary();
+  if (!s) return '';
+  const online = s.cameras.filter((c) => c.state === 'online').length;
+  const cloud = gw.latest.get('cloud_area_fraction');
+  return ` | cameras ${online}/${s.cameras.length} online, ${s.frames.frames} frames, cloud ${cloud?.value == null ? '– (night)' : `${Math.round(cloud.value)}%`}`;
 }
