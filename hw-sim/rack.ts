@@ -10,6 +10,7 @@ import { SIM_CATALOG } from './catalog.ts';
 import { seededRandom } from './devices/line-faults.ts';
 import type { SimDevice } from './devices/link.ts';
 import { exposePty, type PtyExposure } from './expose/pty.ts';
+import { startSimCamera, type SimCamera } from './devices/onvif-camera/index.ts';
 import { AbsentDevice, BaudGate, BaudObserver, GarbageDevice } from './rack-baud.ts';
 import { tradeWindDay } from './weather/trade-wind.ts';
 
@@ -60,10 +61,20 @@ export interface RackSlot {
   expect: RackExpectation;
 }
 
+/** A camera of the rack: `expect` what provisioning must say with the rack's `credentials`. */
+export interface RackCamera {
+  name: string;
+  xaddr: string;
+  expect: 'ok' | 'wrong-password';
+}
+
 export interface Rack {
   seed: number;
   dir: string;
   slots: RackSlot[];
+  cameras: RackCamera[];
+  /** what the technician was told the cameras' user and password are */
+  credentials: { user: string; password: string };
   stop(): Promise<void>;
 }
 
@@ -92,15 +103,23 @@ export function planRack(seed: number, opts: { devices?: number } = {}): RackPla
   return { seed, slots: chosen };
 }
 
-/** Start the planned rack on PTYs (needs socat). Time comes from `clock`, weather from trade-wind. */
-export async function startRack(seed: number, clock: Clock, opts: { dir?: string; devices?: number } = {}): Promise<Rack> {
+/**
+ * Start the planned rack on PTYs (needs socat), and two ONVIF cameras on loopback HTTP (no
+ * WS-Discovery: multicast needs a network namespace; their xaddrs are in `cameras`), one of
+ * which was given another password than the technician's. Time comes from `clock`.
+ */
+export async function startRack(seed: number, clock: Clock, opts: { dir?: string; devices?: number; cameras?: boolean } = {}): Promise<Rack> {
   const plan = planRack(seed, opts);
   const ownDir = opts.dir ? null : mkdtempSync(join(tmpdir(), 'bonin-rack-'));
   const dir = opts.dir ?? ownDir!;
   const scenario = tradeWindDay({ start: clock.now(), seed });
   const running: Array<{ twin: SimDevice; exposure: PtyExposure; observer: BaudObserver | null }> = [];
   const slots: RackSlot[] = [];
+  const simCameras: SimCamera[] = [];
+  const cameras: RackCamera[] = [];
+  const credentials = { user: 'admin', password: `rack-${seed}` };
   const stop = async () => {
+    for (const c of simCameras) await c.stop();
     for (const r of running) {
       r.twin.stop();
       await r.observer?.close();
@@ -127,13 +146,20 @@ export async function startRack(seed: number, clock: Clock, opts: { dir?: string
       const label = typeof s.variant === 'string' ? (s.variant === 'absent' ? 'absent device (announced, nothing answers)' : 'garbage (line noise at every rate)') : s.variant.label;
       slots.push({ path: exposure.path, label, kind: typeof s.variant === 'string' ? s.variant : s.variant.kind, baud: s.baud, expect: typeof s.variant === 'string' ? { type: null } : s.variant.expect });
     }
+    if (opts.cameras !== false) {
+      for (const [name, password, expect] of [['rack-cam-east', credentials.password, 'ok'], ['rack-cam-west', `changed-${seed}`, 'wrong-password']] as const) {
+        const cam = await startSimCamera({ name, user: credentials.user, password, clock, scenario });
+        simCameras.push(cam);
+        cameras.push({ name, xaddr: cam.xaddr, expect });
+      }
+    }
   } catch (e) {
     await stop();
     throw e;
   }
   let stopped = false;
   return {
-    seed, dir, slots,
+    seed, dir, slots, cameras, credentials,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -143,6 +169,10 @@ export async function startRack(seed: number, clock: Clock, opts: { dir?: string
 }
 
 /** What `bonin sim --rack` prints: one line a port. */
-export function describeRack(rack: Pick<Rack, 'seed' | 'slots'>): string {
-  return [`mystery rack, seed ${rack.seed}:`, ...rack.slots.map((s) => `${s.path}: ${s.label}${s.baud ? ` at ${s.baud} baud` : ''}`)].join('\n');
+export function describeRack(rack: Pick<Rack, 'seed' | 'slots' | 'cameras' | 'credentials'>): string {
+  return [
+    `mystery rack, seed ${rack.seed}:`, ...rack.slots.map((s) => `${s.path}: ${s.label}${s.baud ? ` at ${s.baud} baud` : ''}`),
+    ...rack.cameras.map((c) => `${c.xaddr}: ONVIF camera ${c.name}${c.expect === 'ok' ? '' : ' (its password is not the one the technician has)'}`),
+    ...(rack.cameras.length ? [`camera credentials the technician has: ${rack.credentials.user} / ${rack.credentials.password}`] : []),
+  ].join('\n');
 }

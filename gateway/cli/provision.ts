@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { AnswersError, loadAnswers, type Answers, type Ask } from '../provision/answers.ts';
 import { provision, ProvisionError } from '../provision/provision.ts';
+import { installServiceCheck } from '../provision/service.ts';
 import { ConfigError } from '../config/load.ts';
 
 export interface ProvisionCliOptions {
@@ -10,6 +11,8 @@ export interface ProvisionCliOptions {
   mastOffset?: number; windHeight?: number; temperatureHeight?: number; rainHeight?: number;
   broker?: string; tls?: string; cert?: string; key?: string; ca?: string; username?: string; signingKey?: string; storage?: string;
   selfTestS?: number; installService?: boolean; cameraUser?: string; cameraPassword?: string;
+  serviceUnitDir?: string; serviceUser?: string;
+  camera?: string[]; cameraDiscovery: boolean; cameraTimeoutS: number;
   listenMs: number; probeMs: number; parallel: number; brokerTimeoutS: number; json?: boolean;
 }
 
@@ -42,11 +45,11 @@ export async function runProvision(o: ProvisionCliOptions): Promise<void> {
   try {
     const file = o.answers ? loadAnswers(o.answers) : {};
     // Keep the real installer optional: it is another module's (issue 10) and may not be in this build.
-    const installer = '../service/install.ts';
-    const installService = await import(installer).then((m: Record<string, unknown>) => m.installServiceCheck as never).catch(() => undefined);
+    const installService = async (config: string) => installServiceCheck(config, { ...(o.serviceUnitDir ? { unitDir: o.serviceUnitDir } : {}), ...(o.serviceUser ? { user: o.serviceUser } : {}) });
     const res = await provision({
       out: o.out, reportDir: o.reportDir, ports: o.port ?? [], listSystemPorts: o.systemPorts, listenMs: o.listenMs, probeMs: o.probeMs,
       parallel: o.parallel, flags: flagAnswers(o), file, ask, brokerTimeoutMs: o.brokerTimeoutS * 1000, log, installService,
+      cameraXaddrs: o.camera ?? [], cameraDiscovery: o.cameraDiscovery, cameraTimeoutMs: o.cameraTimeoutS * 1000,
     });
     const r = res.report;
     process.stdout.write([

@@ -41,7 +41,7 @@ export interface BuiltConfig {
   yaml: string;
 }
 
-export function buildConfig(a: ResolvedAnswers, findings: readonly Finding[], out: string, tls: TlsFiles | null, signingKey: string | null): BuiltConfig {
+export function buildConfig(a: ResolvedAnswers, findings: readonly Finding[], out: string, tls: TlsFiles | null, signingKey: string | null, cameras: Record<string, unknown> | null = null): BuiltConfig {
   const dir = dirname(resolve(out));
   const rel = (p: string) => relative(dir, resolve(p)) || '.';
   const heights = Object.keys(a.station.sensor_heights_m ?? {}).length ? { sensor_heights_m: a.station.sensor_heights_m } : {};
@@ -58,6 +58,7 @@ export function buildConfig(a: ResolvedAnswers, findings: readonly Finding[], ou
     },
     sensors: sensorEntries(findings, a.station.mast_heading_offset_deg),
     ...(signingKey ? { nowcast: { public_key: rel(signingKey) } } : {}),
+    ...(cameras ? { cameras } : {}),
     log: { level: 'info' },
   };
   // The gateway's own rules: the schema and the loader's (duplicate ids, relative paths).

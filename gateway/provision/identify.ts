@@ -189,7 +189,9 @@ export async function identifyPort(url: string, o: IdentifyOptions): Promise<Fin
     // through the talkers' probes, then ask.
     if (text) evidence.push(`listened ${o.listenMs} ms at ${rate}: ${heard.bytes} bytes of text, no complete line of a known device yet`);
     await flushLine(url, o.clock, s);
-    for (const family of [...(text ? (['nmea'] as const) : []), ...activeFamilies(baud)]) {
+    for (const [i, family] of [...(text ? (['nmea'] as const) : []), ...activeFamilies(baud)].entries()) {
+      // The WindSonic's and Firmata's questions end without CR LF: end the line before the next family's.
+      if (i > 0) await flushLine(url, o.clock, s);
       const f = await confirm(family, url, o, s, baud, evidence, false);
       if (f) return f;
     }

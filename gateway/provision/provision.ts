@@ -10,6 +10,7 @@ import { buildConfig, writeConfig } from './config.ts';
 import type { Finding } from './identify.ts';
 import { overallVerdict, writeReport, type CommissioningReport } from './report.ts';
 import { scanPorts } from './scan.ts';
+import { camerasSection, findCameras, probeCamera } from './cameras.ts';
 import { checkSigningKey, generateClientCert, importClientCert, SHIPPED_SIGNING_KEY, type TlsFiles } from './secrets.ts';
 import { selfTestSensors } from './selftest-sensors.ts';
 import { checkBroker, checkClock, checkDisk, type CheckResult } from './selftest-system.ts';
@@ -31,10 +32,14 @@ export interface ProvisionOptions {
   brokerTimeoutMs: number;
   clock?: Clock;
   log: (line: string) => void;
-  /** bonin install-service (unattended work, issue 10); absent: reported as not available */
+  /** bonin install-service (gateway/service, issue 10); absent: reported as not available */
   installService?: (configPath: string) => Promise<CheckResult>;
-  /** camera discovery and snapshot (issue 8); absent: no camera step */
-  cameras?: (a: ResolvedAnswers) => Promise<CheckResult[]>;
+  /** cameras given by xaddr (http://host/onvif/device_service) */
+  cameraXaddrs?: string[];
+  /** WS-Discovery for cameras (default true) */
+  cameraDiscovery?: boolean;
+  /** camera calls, each at most (real ms, default 10000) */
+  cameraTimeoutMs?: number;
 }
 
 export interface ProvisionResult {
@@ -63,7 +68,9 @@ export async function provision(o: ProvisionOptions): Promise<ProvisionResult> {
   const found = scan.findings.filter((f: Finding) => f.status === 'identified');
   if (found.length === 0) throw new ProvisionError(`no sensor identified on ${scan.findings.length} port(s) (${scan.findings.map((f) => `${f.port}: ${f.status}`).join('; ') || 'no ports'}): check power and cables, give PTYs or by-id links with --port, then run again`);
 
-  const cameras = o.cameras ? await o.cameras(a) : [];
+  const creds = a.cameras.user && a.cameras.password !== undefined ? [{ user: a.cameras.user, password: a.cameras.password }] : [];
+  const cams = await findCameras({ xaddrs: o.cameraXaddrs ?? [], discover: o.cameraDiscovery ?? true, discoveryMs: 3000, creds, clock, timeoutMs: o.cameraTimeoutMs ?? 10_000, log: o.log });
+  const cameras = cams.map((c) => c.check);
 
   const secrets: string[] = [];
   const tls = secretsFor(a, dir);
@@ -77,13 +84,20 @@ export async function provision(o: ProvisionOptions): Promise<ProvisionResult> {
   if (given && signing) writeFileAtomic(signing, readFileSync(given), { mode: 0o644 });
   secrets.push(`model signing public key ${signing ?? `${SHIPPED_SIGNING_KEY} (the shipped project key)`} (key id ${sk.keyId})`);
 
-  const built = buildConfig(a, scan.findings, out, tls, signing);
+  const built = buildConfig(a, scan.findings, out, tls, signing, camerasSection(cams, creds, dir));
   const written = writeConfig(out, built);
   o.log(`station file written: ${out}${written.backup ? ` (previous kept as ${written.backup})` : ''}`);
 
   o.log(`self-test: reading ${built.config.sensors.length} sensor(s) for ${a.self_test_s} s, checking the broker, the clock and the disk`);
-  const [sensors, broker] = await Promise.all([selfTestSensors(built.config, clock, a.self_test_s), checkBroker(built.config, o.brokerTimeoutMs)]);
-  const checks = [...broker, checkClock(), checkDisk(built.config)];
+  const [sensors, broker, frames] = await Promise.all([
+    selfTestSensors(built.config, clock, a.self_test_s), checkBroker(built.config, o.brokerTimeoutMs),
+    // A frame from each camera written into the station file, with the password it holds.
+    Promise.all(built.config.cameras.devices.map(async (c) => {
+      const f = await probeCamera(c.xaddr!, c.id, creds.filter((x) => x.user === c.user), clock, o.cameraTimeoutMs ?? 10_000);
+      return { ...f.check, item: `camera ${c.id} frame` };
+    })),
+  ]);
+  const checks = [...broker, ...frames, checkClock(), checkDisk(built.config)];
 
   let service: CheckResult | null = null;
   if (a.install_service) {
