@@ -115,7 +115,7 @@ export const stationConfigSchema = z.object({
       retries: z.number().int().min(0).max(10).default(2),
     }).strict().refine((c) => c.xaddr !== undefined || c.discover, { message: 'needs xaddr, or discover: true' })).default([]),
   }).strict().default({ frames_quota_mb: 200, devices: [] }),
-  /** systemd watchdog (gateway/service/): pings stop when no reading / no store commit / no uplink tick within these windows (clock s) */
+  /** systemd watchdog (gateway/service/): pings stop when no reading / no store commit / no uplink tick within these windows (clock s); store_stale_s must exceed the raw commit interval */
   watchdog: z.object({
     readings_stale_s: z.number().positive().default(300),
     store_stale_s: z.number().positive().default(120),
