@@ -18,6 +18,7 @@ const ALLOWED_PREFIXES = ['uplink.', 'storage.', 'qc.', 'nowcast.', 'log.', 'sen
 /** Why the key may not be set remotely, or null when it may. */
 export function remoteKeyRefusal(key: string): string | null {
   if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(key)) return 'a key is dotted names, e.g. uplink.resend_after_s';
+  if (key.split('.').some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) return 'not a station-file key';
   for (const [re, why] of DENIED) if (re.test(key)) return `may not be changed remotely: ${why}`;
   if (!ALLOWED_PREFIXES.some((p) => key.startsWith(p))) return `may not be changed remotely (only keys under ${ALLOWED_PREFIXES.map((p) => p.slice(0, -1)).join(', ')})`;
   return null;

@@ -69,11 +69,12 @@ describe('set-config', () => {
   it('refuses keys closed to remote change, whatever the value', async () => {
     const s = station();
     const before = readFileSync(s.file);
-    for (const key of ['storage.path', 'commands.public_keys', 'commands.max_age_s', 'uplink.broker', 'uplink.tls.key_file', 'station.id', 'nowcast.public_key', 'sensors.0.port', 'station.name', '__proto__.x', 'a..b']) {
+    for (const key of ['storage.path', 'commands.public_keys', 'commands.max_age_s', 'uplink.broker', 'uplink.tls.key_file', 'station.id', 'nowcast.public_key', 'sensors.0.port', 'station.name', '__proto__.x', 'uplink.__proto__.polluted', 'uplink.constructor.prototype.x', 'a..b']) {
       const r = await s.handler({ key, value: 'x' }, ctx);
       expect(r, key).toMatchObject({ ok: false });
-      expect(r.message).toMatch(/may not be changed remotely|dotted names/);
+      expect(r.message).toMatch(/may not be changed remotely|dotted names|not a station-file key/);
     }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(remoteKeyRefusal('uplink.resend_after_s')).toBeNull();
     expect(remoteKeyRefusal('qc.climate_limits.air_temperature')).toBeNull();
     expect(readFileSync(s.file).equals(before)).toBe(true);
