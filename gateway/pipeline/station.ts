@@ -88,7 +88,7 @@ export class StationGateway extends EventEmitter {
       quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log,
       ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
     });
-    this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log);
+    this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log, { flushMs: st.raw_commit_s * 1000 });
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
       // A camera is a sensor expecting nothing: its minutes are those it sent sky features in.
