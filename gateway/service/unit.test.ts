@@ -44,7 +44,7 @@ describe('systemd unit', () => {
     expect(values(unit, 'DeviceAllow')).toEqual(['char-ttyUSB rw', 'char-ttyACM rw', 'char-ttyS rw', 'char-ttyAMA rw']);
     expect(one('RestrictAddressFamilies')).toBe('AF_UNIX AF_INET AF_INET6 AF_NETLINK');
     expect(one('User')).toBe('bonin');
-    expect(one('ExecStart')).toBe(`${process.execPath} --max-semi-space-size=2 ${join(process.cwd(), 'bin', 'bonin.js')} run --config ${s.config}`);
+    expect(one('ExecStart')).toBe(`${process.execPath} --max-semi-space-size=2 --max-old-space-size=96 ${join(process.cwd(), 'bin', 'bonin.js')} run --config ${s.config}`);
     // The data folder (storage.path is ../data/… of the station file) and the station file's own folder (set-config).
     expect(one('ReadWritePaths')!.split(' ').sort()).toEqual([join(s.dir, 'data'), join(s.dir, 'etc')]);
     expect(values(unit, 'MemoryDenyWriteExecute')).toEqual([]); // V8's JIT needs writable+executable pages
