@@ -56,16 +56,28 @@ describe.concurrent('bonin provision on mystery racks', { timeout: 300_000 }, ()
         const r = await runProvision([
           '--port', ...rack.slots.map((s) => s.path), '--out', out, '--technician', 'T. Rack', '--site', 'chichijima',
           '--station-id', `0-392-9-${seed}`, '--broker', broker.url, '--self-test-s', '12', '--json', ...SCAN_FLAGS,
+          '--camera', ...rack.cameras.map((c) => c.xaddr), '--no-camera-discovery', '--camera-user', rack.credentials.user, '--camera-password', rack.credentials.password,
         ]);
-        expect(r.code, `${describeRack(rack)}\n${r.stderr}`).toBe(0);
+        // The camera whose password the technician does not have fails commissioning (exit 1), and nothing else does.
+        expect(r.code, `${describeRack(rack)}\n${r.stderr}`).toBe(1);
         const report = readReport(r.stdout);
         expect(compareWithRack(rack.slots, report), describeRack(rack)).toEqual([]);
+
+        // Cameras: the right one found with a snapshot, the other reported as a wrong password and left out.
+        const failed = [...report.cameras, ...report.self_test.checks].filter((c) => c.verdict === 'fail');
+        expect(failed.map((c) => c.item)).toEqual(['camera camera-2']);
+        expect(failed[0]!.detail).toMatch(/wrong password/);
+        expect(report.cameras.find((c) => c.item === 'camera camera-1')).toMatchObject({ verdict: 'pass', detail: expect.stringMatching(/snapshot \d+×\d+/) });
+        expect(report.self_test.checks.find((c) => c.item === 'camera cam-1 frame')?.verdict).toBe('pass');
 
         // The station file: the gateway's own loader takes it; one sensor per device, on its port.
         const cfg = loadConfig(out);
         const devices = rack.slots.filter((s) => s.expect.type !== null);
         expect(cfg.sensors.map((s) => [s.port, s.type]).sort()).toEqual(devices.map((s) => [s.path, s.expect.type]).sort());
         expect(cfg.station).toMatchObject({ id: `0-392-9-${seed}`, name: 'Chichijima', latitude: 27.0917, elevation_m: 3 });
+        expect(cfg.cameras.devices.map((c) => c.xaddr)).toEqual([rack.cameras.find((c) => c.expect === 'ok')!.xaddr]);
+        expect(readFileSync(cfg.cameras.devices[0]!.password_file, 'utf8').trim()).toBe(rack.credentials.password);
+        expect(statSync(cfg.cameras.devices[0]!.password_file).mode & 0o777).toBe(0o600);
 
         // Self-test: every sensor read through its driver (no failure), the round trip acked by the receiver.
         expect(report.self_test.sensors.map((s) => [s.sensor, s.verdict === 'fail' ? s.advice : 'ok'])).toEqual(cfg.sensors.map((s) => [s.id, 'ok']));
@@ -75,7 +87,7 @@ describe.concurrent('bonin provision on mystery racks', { timeout: 300_000 }, ()
         expect(check('receiver round trip')?.verdict).toBe('pass');
         expect(check('disk')?.verdict).toBe('pass');
         expect(receiver.store.stations()).toContain(selfTestStation(`0-392-9-${seed}`));
-        expect(report.overall).not.toBe('fail');
+        expect(report.overall).toBe('fail');
 
         // The report a technician hands in: Markdown with the findings, a plot per sensor, JSON.
         const md = readFileSync(join(dir, `commissioning-0-392-9-${seed}.md`), 'utf8');

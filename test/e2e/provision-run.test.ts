@@ -35,11 +35,14 @@ describe('provisioned station runs', () => {
     cleanup.push(() => rack.stop());
 
     const out = join(work, 'station.yaml');
-    const r = await runProvision(['--port', ...rack.slots.map((s) => s.path), '--out', out, '--technician', 'T. Run', '--site', 'chichijima', '--broker', broker.url, '--self-test-s', '4', '--json', ...SCAN_FLAGS]);
+    const r = await runProvision(['--port', ...rack.slots.map((s) => s.path), '--out', out, '--technician', 'T. Run', '--site', 'chichijima', '--broker', broker.url, '--self-test-s', '4', '--json', ...SCAN_FLAGS,
+      // The camera with the technician's password only: commissioning passes, and the station file gets it.
+      '--camera', rack.cameras.find((c) => c.expect === 'ok')!.xaddr, '--no-camera-discovery', '--camera-user', rack.credentials.user, '--camera-password', rack.credentials.password]);
     expect(r.code, r.stderr).toBe(0);
     expect(compareWithRack(rack.slots, readReport(r.stdout)), describeRack(rack)).toEqual([]);
     const cfg = loadConfig(out);
     expect(cfg.sensors.length).toBeGreaterThanOrEqual(2);
+    expect(cfg.cameras.devices.length).toBe(1);
 
     const run: ChildProcess = spawn(process.execPath, [BONIN, 'run', '--config', out, '--clock', clock.toSpec()], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
