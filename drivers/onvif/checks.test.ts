@@ -1,8 +1,10 @@
 // The driver's pure checks: what counts as a whole JPEG, how a camera's date is read, which
 // credentials node-onvif can carry, and how its errors are sorted into station states.
+import { createServer, request, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { cameraUtc, classify, credentialProblem } from './calls.ts';
+import { abandonConnections, cameraUtc, classify, credentialProblem } from './calls.ts';
 import { inspectJpeg } from './jpeg.ts';
 
 function picture(width: number, height: number): Buffer {
@@ -57,5 +59,30 @@ describe('credentialProblem and classify', () => {
     expect(classify('east', 'snapshot', new Error('401 Unauthorized'))).toMatchObject({ kind: 'auth' });
     expect(classify('east', 'init', new Error('Failed to initialize the device: Error: Network Error: connect ECONNREFUSED 127.0.0.1:9'))).toMatchObject({ kind: 'offline', reason: 'init: camera unreachable (Network Error: connect ECONNREFUSED 127.0.0.1:9)' });
     expect(classify('east', 'snapshot', new Error('404 Not Found'))).toMatchObject({ kind: 'error', reason: 'snapshot: 404 Not Found' });
+  });
+});
+
+describe('abandonConnections', () => {
+  it('frees a request a silent camera would hold for ever (pooled sockets of that host:port only)', async () => {
+    const held: Socket[] = [];
+    const silent: Server = createServer(() => { /* never answers */ });
+    silent.on('connection', (s) => held.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}/onvif/snapshot.jpg`;
+    try {
+      const outcome = new Promise<string>((resolve) => {
+        const req = request(url, (res) => resolve(`answered ${res.statusCode}`)); // through http.globalAgent, as node-onvif
+        req.on('error', (e) => resolve(`error ${e.message}`));
+        req.end();
+      });
+      const until = Date.now() + 10_000;
+      while (held.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(abandonConnections('http://127.0.0.1:1/other')).toBe(0);
+      expect(abandonConnections(url)).toBe(1);
+      expect(await outcome).toBe('error socket hang up');
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise<void>((r) => silent.close(() => r()));
+    }
   });
 });
