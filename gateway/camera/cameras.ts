@@ -5,7 +5,7 @@
 // full frame the centre asks for. Snapshots come faster while the weather is severe (rule in
 // severeWeather below and docs/cameras.md). A camera never stops the station: every failure
 // is a status, a log line and a count.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Clock, MinuteRecord, Observation, Timer } from '../../core/index.ts';
@@ -91,7 +91,8 @@ export class CameraHub {
   constructor(private readonly o: CameraHubOptions) {
     const c = o.config;
     this.warn = new RateLimitedLog(o.log, o.clock);
-    const dir = c.cameras.frames_dir ?? (c.storage.path === ':memory:' ? join(tmpdir(), `bonin-frames-${c.station.id}`) : join(dirname(c.storage.path), 'frames'));
+    // An in-memory store (tests) gets a folder of its own: the sweep at start removes files its empty table does not name.
+    const dir = c.cameras.frames_dir ?? (c.storage.path === ':memory:' ? mkdtempSync(join(tmpdir(), `bonin-frames-${c.station.id}-`)) : join(dirname(c.storage.path), 'frames'));
     this.frames = new FrameStore(o.db, { dir, quotaBytes: c.cameras.frames_quota_mb * 1024 * 1024, clock: o.clock, log: o.log });
     // Frames before anything else when the store or the disk is full.
     o.quota.evictFirstWith((reason, minBytes) => this.frames.evictOldest(reason, minBytes));
