@@ -21,6 +21,7 @@ export function soakFailures(r: SoakReport): string[] {
   if (r.memory.rssMaxMb > MAX_RSS_MB) out.push(`RSS reached ${r.memory.rssMaxMb} MB (ceiling ${MAX_RSS_MB})`);
   if (r.disk.maxStationDirMb > r.disk.capMb) out.push(`station folder reached ${r.disk.maxStationDirMb} MB (cap ${r.disk.capMb} MB)`);
   if (r.disk.maxLogMb > r.disk.logCapMb) out.push(`logs reached ${r.disk.maxLogMb} MB (cap ${r.disk.logCapMb} MB)`);
+  if (r.crashes.length) out.push(`the gateway died by itself ${r.crashes.length} times (first at day ${r.crashes[0]!.day}: ${r.crashes[0]!.stderr.slice(0, 200)})`);
   if (r.data.duplicateRecords) out.push(`${r.data.duplicateRecords} records arrived twice`);
   if (r.data.outboxLeft) out.push(`${r.data.outboxLeft} batches still unsent at the end`);
   if (r.data.notAtReceiver) out.push(`${r.data.notAtReceiver} committed records not at the receiver`);

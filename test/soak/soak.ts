@@ -45,9 +45,13 @@ export interface SoakOptions {
 export interface SoakReport {
   days: number; speed: number; seed: number; realSeconds: number;
   devices: string[];
+  /** frames the station stored and the newest one's time (null without a camera) */
+  camera: { frames: number; withThumbnail: number } | null;
   faults: Record<string, number>;
+  /** the gateway died by itself (restarted at once, as systemd would): when, how, its last stderr */
+  crashes: Array<{ day: number; code: number | null; signal: string | null; stderr: string }>;
   memory: { samples: number; warmupDays: number; rssGrowthMbPerDay: number | null; rssFirstMb: number; rssMaxMb: number; rssLastMb: number; perInstance: Array<{ instance: number; fromDay: number; toDay: number; firstMb: number; lastMb: number; maxMb: number }> };
-  disk: { tmpfsMb: number | null; quotaMb: number; reserveMb: number; logCapMb: number; maxStationDirMb: number; maxDbMb: number; maxWalMb: number; maxLogMb: number; lastStationDirMb: number; capMb: number };
+  disk: { tmpfsMb: number | null; quotaMb: number; reserveMb: number; logCapMb: number; framesMb: number; maxStationDirMb: number; maxDbMb: number; maxWalMb: number; maxLogMb: number; lastStationDirMb: number; capMb: number };
   data: { minutesSimulated: number; gatewayDownMinutes: number; perSensor: Record<string, number>; expectedPerSensor: number; minRatio: number; duplicateRecords: number; duplicateBatches: number; outboxLeft: number; notAtReceiver: number; evictedUnsentBatches: number };
   statusPage: { requests: number; failures: number };
 }
@@ -59,6 +63,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const quotaMb = o.quotaMb ?? 32;
   const reserveMb = o.reserveMb ?? 4;
   const logCap = { max_file_mb: 1, files: 3 };
+  const framesMb = 8;
   const stops: Array<() => Promise<void> | void> = [];
   const t0Real = Date.now();
   try {
@@ -72,7 +77,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     stops.push(() => link.stop());
     // A station of three families: the WXT530 (1-s wind), a PTB330 barometer and an RG-15 rain gauge (polled).
     const kinds = ['vaisala-wxt530', 'vaisala-ptb330', 'hydreon-rg15'];
-    const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: 'pty', dir: join(dir, 'dev'), seed, devices: kinds.map((kind) => ({ kind })) });
+    // … and one ONVIF camera (issue 8) on loopback, a snapshot every 10 simulated minutes.
+    const sim = await startSimulation({ clock, scenario: 'trade-wind', expose: 'pty', dir: join(dir, 'dev'), seed, devices: kinds.map((kind) => ({ kind })), cameras: [{ name: 'Soak east', user: 'bonin', password: 'soak-camera' }] });
     stops.push(() => sim.stop());
     const stationDir = join(dir, 'station');
     // The station's own disk: a tmpfs of a fixed size when we may mount one (root), as an SD card's partition is.
@@ -84,38 +90,57 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       uplink: { broker: link.url, resend_after_s: 60, keepalive_s: 10, reconnect_min_s: 1, reconnect_max_s: 60 },
       sensors: sim.devices.map((d) => ({ id: d.name, type: d.kind, port: d.path })),
       log: { level: 'info', file: join(stationDir, 'log', 'gateway.log'), ...logCap },
+      cameras: { frames_quota_mb: framesMb, devices: sim.cameras.map((c, i) => ({ id: `cam${i + 1}`, xaddr: c.xaddr, user: 'bonin', password_file: join(dir, 'camera.pw'), interval_min: 10 })) },
       status_page: { host: '127.0.0.1', port: 0 },
+      // SOAK_NOWCAST=0: without the nowcast, to tell its memory from the rest's
+      ...(process.env.SOAK_NOWCAST === '0' ? { nowcast: { enabled: false } } : {}),
     };
+    writeFileSync(join(dir, 'camera.pw'), 'soak-camera\n', { mode: 0o600 });
     const configPath = join(dir, 'station.json');
     writeFileSync(configPath, JSON.stringify(config, null, 2));
 
     // The gateway process, restarted by the schedule; each instance is a segment of the memory fit.
     let gw: ChildProcess | null = null;
+    const stopping = new WeakSet<ChildProcess>();
+    const crashes: SoakReport['crashes'] = [];
+    let crashTail = '';
+    let restartAfterCrash = false;
     let instance = 0;
     let pageUrl: string | null = null;
     const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
     const startGateway = async () => {
       const logFrom = fileSize(config.log.file);
       gw = spawn(process.execPath, [...STATION_NODE_FLAGS, BONIN, 'run', '--config', configPath, '--clock', clock.toSpec()], { stdio: ['ignore', 'ignore', 'pipe'] });
-      gw.stderr!.on('data', (b: Buffer) => say(`gateway stderr: ${b.toString().trim()}`));
+      const child = gw;
+      child.stderr!.on('data', (b: Buffer) => {
+        say(`gateway stderr: ${b.toString().trim()}`);
+        crashTail = (crashTail + b.toString()).slice(-2000);
+      });
+      // A gateway that dies by itself is a finding; like systemd (Restart=on-failure), start it again.
+      child.once('exit', (code, sig) => {
+        if (stopping.has(child)) return;
+        crashes.push({ day: round((clock.now() - start) / DAY, 3), code, signal: sig, stderr: crashTail.trim().split('\n').slice(0, 6).join(' | ') });
+        restartAfterCrash = true;
+      });
       instance++;
       await waitFor('the gateway status page to listen', () => (pageUrl = pageFromLog(config.log.file, logFrom)) !== null, 60_000, 100);
     };
     stops.push(async () => { if (gw && gw.exitCode === null) { gw.kill('SIGKILL'); await exited(gw); } });
     const stopGateway = async (signal: 'SIGTERM' | 'SIGKILL') => {
       const p = gw!;
+      stopping.add(p);
       p.kill(signal);
       await Promise.race([exited(p), new Promise((r) => setTimeout(r, 30_000))]);
       if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await exited(p); }
     };
 
+    // (declared before the gateway starts: its exit handler reads it)
     const start = clock.now();
     const end = start + o.days * DAY;
     await startGateway();
     // the minutes a gateway spends starting (tsx, the database, the first port opens) it is not up: counted as down
     let downMs = clock.now() - start;
-    const camera = false; // the cameras work (#8) had not landed a simulated camera in the station when this was written
-    const schedule = faultSchedule({ days: o.days, devices: sim.devices.length, seed, camera });
+    const schedule = faultSchedule({ days: o.days, devices: sim.devices.length, seed, camera: sim.cameras.length > 0 });
     const counts: Record<string, number> = {};
     const depth = { link: 0, broker: 0, unplug: new Map<number, number>(), noise: new Map<number, number>() };
     const apply = async (f: FaultEvent) => {
@@ -131,6 +156,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         case 'broker-up': if (--depth.broker === 0) await broker.restart(); break;
         case 'link-down': if (++depth.link === 1) link.setDown(true); break;
         case 'link-up': if (--depth.link === 0) link.setDown(false); break;
+        case 'camera-off': sim.cameras[0]?.setFault('offline', true); break;
+        case 'camera-on': sim.cameras[0]?.setFault('offline', false); break;
         case 'restart':
         case 'kill': {
           const t = clock.now();
@@ -153,6 +180,13 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     let lastProgress = 0;
     while (clock.now() < end) {
       const now = clock.now();
+      if (restartAfterCrash) {
+        restartAfterCrash = false;
+        crashTail = '';
+        const t = clock.now();
+        await startGateway();
+        downMs += clock.now() - t;
+      }
       while (next < schedule.length && start + schedule[next]!.at <= now) await apply(schedule[next++]!);
       if (now >= nextSample) {
         nextSample += HOUR;
@@ -197,6 +231,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     }
     const perSensor = Object.fromEntries((receiver.store.db.prepare("SELECT sensor, count(*) AS n FROM records WHERE station = ? AND period = '1min' GROUP BY sensor").all(SOAK_STATION) as Array<{ sensor: string; n: number }>).map((r) => [r.sensor, r.n]));
     const minutesSimulated = Math.floor((stoppedAt - start) / MIN);
+    // minRatio is over the serial sensors: a camera has records only for the minutes with a snapshot
     const expected = minutesSimulated - Math.round(downMs / MIN);
     const rc = receiver.store.counts();
     const warmupDays = Math.min(1, o.days / 4);
@@ -212,16 +247,18 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     const logCapMb = logCap.max_file_mb * logCap.files;
     return {
       days: o.days, speed: o.speed, seed, realSeconds: Math.round((Date.now() - t0Real) / 1000),
-      devices: kinds,
+      devices: [...kinds, ...sim.cameras.map(() => 'onvif-camera')],
+      camera: await cameraFigures(config.storage.path),
       faults: counts,
+      crashes,
       memory: {
         samples: samples.length, warmupDays,
         rssGrowthMbPerDay: ((s) => (s === null ? null : round(s, 3)))(pooledSlope(fitted)),
         rssFirstMb: round(samples[0]?.y ?? 0), rssMaxMb: round(Math.max(0, ...samples.map((s) => s.y))), rssLastMb: round(samples.at(-1)?.y ?? 0),
         perInstance: bySeg,
       },
-      disk: { tmpfsMb: tmpfs ? o.tmpfsMb! : null, quotaMb, reserveMb, logCapMb, maxStationDirMb: mb(disk.maxDir), maxDbMb: mb(disk.maxDb), maxWalMb: mb(disk.maxWal), maxLogMb: mb(disk.maxLog), lastStationDirMb: mb(dirBytes(stationDir)), capMb: quotaMb + reserveMb + logCapMb + WAL_ALLOWANCE_MB },
-      data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...Object.values(perSensor).map((n) => n / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches },
+      disk: { tmpfsMb: tmpfs ? o.tmpfsMb! : null, quotaMb, reserveMb, logCapMb, framesMb, maxStationDirMb: mb(disk.maxDir), maxDbMb: mb(disk.maxDb), maxWalMb: mb(disk.maxWal), maxLogMb: mb(disk.maxLog), lastStationDirMb: mb(dirBytes(stationDir)), capMb: quotaMb + reserveMb + logCapMb + framesMb + WAL_ALLOWANCE_MB },
+      data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...sim.devices.map((d) => (perSensor[d.name] ?? 0) / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches },
       statusPage: page,
     };
   } finally {
@@ -235,6 +272,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
  * autocheckpoint size (1,000 pages, 4 MB) plus what one checkpoint cannot reset.
  */
 export const WAL_ALLOWANCE_MB = 10;
+
+async function cameraFigures(dbPath: string): Promise<SoakReport['camera']> {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT count(*) AS frames, count(thumb) AS withThumbnail FROM frames').get() as { frames: number; withThumbnail: number };
+  } catch {
+    return null; // a gateway without the cameras' table
+  } finally {
+    db.close();
+  }
+}
 
 function mountTmpfs(path: string, mb: number): boolean {
   mkdirSync(path, { recursive: true });
