@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { STATION_NODE_FLAGS } from '../../core/node-flags.ts';
 import { ConfigError } from '../config/load.ts';
 import { installService, unitFor } from './install.ts';
 import { renderUnit } from './unit.ts';
@@ -44,7 +45,7 @@ describe('systemd unit', () => {
     expect(values(unit, 'DeviceAllow')).toEqual(['char-ttyUSB rw', 'char-ttyACM rw', 'char-ttyS rw', 'char-ttyAMA rw']);
     expect(one('RestrictAddressFamilies')).toBe('AF_UNIX AF_INET AF_INET6 AF_NETLINK');
     expect(one('User')).toBe('bonin');
-    expect(one('ExecStart')).toBe(`${process.execPath} --max-semi-space-size=2 --max-old-space-size=96 ${join(process.cwd(), 'bin', 'bonin.js')} run --config ${s.config}`);
+    expect(one('ExecStart')).toBe([process.execPath, ...STATION_NODE_FLAGS, join(process.cwd(), 'bin', 'bonin.js'), 'run', '--config', s.config].join(' '));
     // The data folder (storage.path is ../data/… of the station file) and the station file's own folder (set-config).
     expect(one('ReadWritePaths')!.split(' ').sort()).toEqual([join(s.dir, 'data'), join(s.dir, 'etc')]);
     expect(values(unit, 'MemoryDenyWriteExecute')).toEqual([]); // V8's JIT needs writable+executable pages
