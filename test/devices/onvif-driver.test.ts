@@ -5,9 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, ScaledClock, type Clock } from '../../core/clock.ts';
 import { startSimCamera, type SimCamera, type SimCameraOptions } from '../../hw-sim/devices/onvif-camera/index.ts';
-import { waitFor } from '../../test/helpers/wait.ts';
-import { CameraError } from './calls.ts';
-import { OnvifCameraDriver, type CameraFrame, type CameraStatus, type OnvifCameraOptions } from './driver.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { CameraError } from '../../drivers/onvif/calls.ts';
+import { OnvifCameraDriver, type CameraFrame, type CameraStatus, type OnvifCameraOptions } from '../../drivers/onvif/driver.ts';
 
 const realClock = new ScaledClock();
 const cameras: SimCamera[] = [];
