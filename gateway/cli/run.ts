@@ -29,7 +29,7 @@ export async function runGateway(opts: { config: string; clock?: string }): Prom
   const gateway = new StationGateway(config, clock, log, { configPath: opts.config });
   gateway.start();
   // Under systemd (Type=notify): READY=1 now, watchdog pings while the pipeline moves (docs/service.md).
-  const systemd = startSystemd({ clock, log, progress: () => gateway.progress(), summary: () => gateway.oneLine(), windows: config.watchdog });
+  const systemd = startSystemd({ log, progress: () => gateway.progress(), summary: () => gateway.oneLine(), windows: config.watchdog });
   // The local status page (read-only); a port already taken is logged, the station runs on.
   const page = await startGatewayStatusPage(gateway, clock, log);
   let stopping = false;

@@ -28,6 +28,7 @@ function rig(opts: { keys?: string[] } = {}) {
   const channel = new CommandChannel({
     station: 'STN', db, registry, clock, log, publicKeys: opts.keys ?? [centre.publicPem], maxAgeS: 3600, futureToleranceS: 300,
     reply: (body, done) => { replies.push(JSON.parse(body) as CommandReply); done(true); },
+    synchronised: () => false,
   });
   const sign = (o: Partial<Parameters<typeof signCommand>[0]> = {}, key = centre.privateKey) =>
     signCommand({ station: 'STN', cmd: 'ping', args: { n: 1 }, now: clock.now(), ttlMs: 600_000, ...o }, key);
@@ -85,7 +86,7 @@ describe('signed command channel', () => {
     expect(r.refusals().filter((l) => l.refused === 'unsigned')).toHaveLength(1);
     expect(r.channel.summary()).toMatchObject({ accepted: 1, refused: cases.length + 2, by_refusal: { unsigned: 2, 'bad-signature': 2, replayed: 1 } });
     const expiredReply = r.replies.find((x) => x.refused === 'expired')!;
-    expect(expiredReply.station_time).toBe(T0);
+    expect(expiredReply).toMatchObject({ station_time: T0, station_clock_synchronised: false });
   });
 
   it('with no command key every command is refused; an unreadable key is logged and ignored', async () => {

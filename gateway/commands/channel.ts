@@ -28,6 +28,8 @@ export interface CommandChannelOptions {
   futureToleranceS: number;
   /** publish a reply on the station's reply topic; `done` once the broker has it (or it could not go) */
   reply: (body: string, done: (ok: boolean) => void) => void;
+  /** whether the station clock is known to be right; said in time refusals */
+  synchronised?: () => boolean;
 }
 
 export type Refusal = 'malformed' | 'unsigned' | 'wrong-station' | 'no-keys' | 'unknown-key' | 'bad-signature' | 'too-long' | 'future' | 'expired' | 'replayed';
@@ -90,7 +92,7 @@ export class CommandChannel {
     if (!sig.ok) return refuse(sig.refused, sig.message);
     if (env.expires <= env.issued) return refuse('malformed', 'expires is not after issued');
     if (env.expires - env.issued > this.o.maxAgeS * 1000) return refuse('too-long', `lifetime ${Math.round((env.expires - env.issued) / 1000)} s exceeds commands.max_age_s (${this.o.maxAgeS} s)`);
-    const clockNote = { station_time: Math.round(now) };
+    const clockNote = { station_time: Math.round(now), ...(this.o.synchronised ? { station_clock_synchronised: this.o.synchronised() } : {}) };
     if (env.issued > now + this.o.futureToleranceS * 1000) return refuse('future', `issued ${new Date(env.issued).toISOString()}, ahead of the station clock ${new Date(now).toISOString()} by more than ${this.o.futureToleranceS} s`, clockNote);
     if (now > env.expires) return refuse('expired', `expired ${new Date(env.expires).toISOString()}; station clock ${new Date(now).toISOString()}`, clockNote);
     this.nonces.pruneExpired(now);

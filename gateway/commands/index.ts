@@ -23,6 +23,8 @@ export interface AttachOptions {
   clock: Clock;
   log: Logger;
   commands: StationConfig['commands'];
+  /** whether the station clock is known to be right (gateway/time/); said in time refusals */
+  synchronised?: () => boolean;
 }
 
 export function attachCommandChannel(o: AttachOptions): CommandChannel {
@@ -31,6 +33,7 @@ export function attachCommandChannel(o: AttachOptions): CommandChannel {
     station: o.station, db: o.db, registry: o.registry, clock: o.clock, log: o.log,
     publicKeys: o.commands.public_keys, maxAgeS: o.commands.max_age_s, futureToleranceS: o.commands.future_tolerance_s,
     reply: (body, done) => o.uplink.publishReply(body, done),
+    ...(o.synchronised ? { synchronised: o.synchronised } : {}),
   });
   o.uplink.on('cmd', (payload: Buffer) => void channel.handle(payload));
   return channel;

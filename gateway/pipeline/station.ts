@@ -125,7 +125,7 @@ export class StationGateway extends EventEmitter {
         publicKey: nc.public_key, modelsDir: nc.models_dir ?? (config.storage.path === ':memory:' ? undefined : join(dirname(config.storage.path), 'models')),
       })
       : null;
-    this.channel = attachCommandChannel({ uplink: this.uplink, outbox: this.outbox, db: this.db, registry: this.commands, station: config.station.id, clock, log, commands: config.commands });
+    this.channel = attachCommandChannel({ uplink: this.uplink, outbox: this.outbox, db: this.db, registry: this.commands, station: config.station.id, clock, log, commands: config.commands, synchronised: () => this.time.synchronised });
     const restart = (why: string) => this.requestRestart(why);
     this.commands.register('restart', restartHandler(restart));
     this.commands.register('set-config', setConfigHandler({ configPath: opts.configPath, restart }));
@@ -225,7 +225,7 @@ export class StationGateway extends EventEmitter {
   /** What the systemd watchdog watches (gateway/service/watchdog.ts): is the pipeline moving? */
   progress() {
     const last = this.sensors.map((x) => x.health.lastObservationAt).filter((t): t is number => t !== null);
-    return { startedAt: this.startedAt, lastReadingAt: last.length ? Math.max(...last) : null, rawWritten: this.raw.written, uplinkTickAt: this.uplink.lastTickAt };
+    return { now: this.clock.now(), startedAt: this.startedAt, lastReadingAt: last.length ? Math.max(...last) : null, rawWritten: this.raw.written, uplinkTickAt: this.uplink.lastTickAt };
   }
 
   /** One line for systemd's STATUS=. */

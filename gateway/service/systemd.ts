@@ -2,13 +2,11 @@
 // WATCHDOG=1 every WATCHDOG_USEC/2 while PipelineWatch finds it moving, STATUS= a line a
 // technician reads in `systemctl status`, STOPPING=1 on the way out. Nothing happens unless
 // systemd set NOTIFY_SOCKET (and WATCHDOG_USEC for the pings, for this very process).
-import type { Clock } from '../../core/index.ts';
 import type { Logger } from '../log.ts';
 import { SystemdNotifier } from './notify.ts';
 import { PipelineWatch, type PipelineProgress } from './watchdog.ts';
 
 export interface SystemdOptions {
-  clock: Clock;
   log: Logger;
   progress: () => PipelineProgress;
   /** a one-line summary for STATUS= while all is well */
@@ -37,7 +35,7 @@ export function startSystemd(o: SystemdOptions): SystemdHandle | null {
   let watch: PipelineWatch | null = null;
   let lastStatus = '';
   if (pingEveryMs) {
-    watch = new PipelineWatch(o.clock, {
+    watch = new PipelineWatch({
       readingsStaleMs: o.windows.readings_stale_s * 1000, storeStaleMs: o.windows.store_stale_s * 1000,
       uplinkStaleMs: o.windows.uplink_stale_s * 1000, loopStallMs: pingEveryMs,
     }, o.progress);

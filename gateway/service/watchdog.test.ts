@@ -17,8 +17,9 @@ const windows = { readingsStaleMs: 60_000, storeStaleMs: 30_000, uplinkStaleMs: 
 describe('PipelineWatch', () => {
   it('is quiet while readings arrive, the store commits and the uplink ticks; names each stall', () => {
     const clock = new ManualClock();
-    const p: PipelineProgress = { startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: null };
-    const watch = new PipelineWatch(clock, windows, () => p);
+    const p: PipelineProgress = { now: clock.now(), startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: null };
+    const watch = new PipelineWatch(windows, () => ({ ...p, now: clock.now() }));
+    expect(watch.problems()).toEqual([]);
     const step = (ms: number, o: { read?: boolean; write?: boolean; tick?: boolean } = {}) => {
       for (let t = 0; t < ms; t += 5000) {
         clock.advance(5000);
@@ -43,8 +44,8 @@ describe('PipelineWatch', () => {
 
   it('gives a fresh start the whole window before blaming the sensors', () => {
     const clock = new ManualClock();
-    const p: PipelineProgress = { startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: clock.now() };
-    const watch = new PipelineWatch(clock, windows, () => p);
+    const p: PipelineProgress = { now: clock.now(), startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: clock.now() };
+    const watch = new PipelineWatch(windows, () => ({ ...p, now: clock.now() }));
     clock.advance(59_000);
     p.uplinkTickAt = clock.now();
     expect(watch.problems()).toEqual([]);

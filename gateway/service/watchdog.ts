@@ -2,11 +2,14 @@
 // readings arrived from at least one sensor lately, the store committed what arrived, the
 // uplink timer turned, and the event loop was not stalled. A hung driver, a stuck store or a
 // dead timer stops the pings, and systemd (WatchdogSec) kills and restarts the gateway.
-// Windows are in clock time (config `watchdog:`); the loop check is in real time.
+// Windows are in the gateway's clock time (config `watchdog:`), read through `progress().now`
+// so that they follow the station's time when time sync steps it (issue 10 item 4); the loop
+// check is in real time.
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import type { Clock } from '../../core/index.ts';
 
 export interface PipelineProgress {
+  /** the gateway's clock now, ms (the same clock as the other figures) */
+  now: number;
   startedAt: number;
   /** latest reading from any sensor, clock ms (null: none yet) */
   lastReadingAt: number | null;
@@ -20,23 +23,22 @@ export interface WatchWindows { readingsStaleMs: number; storeStaleMs: number; u
 
 export class PipelineWatch {
   private lastWritten = -1;
-  private writtenChangedAt: number;
+  private writtenChangedAt: number | null = null;
   private readonly loop: IntervalHistogram;
 
-  constructor(private readonly clock: Clock, private readonly windows: WatchWindows, private readonly progress: () => PipelineProgress) {
-    this.writtenChangedAt = clock.now();
+  constructor(private readonly windows: WatchWindows, private readonly progress: () => PipelineProgress) {
     this.loop = monitorEventLoopDelay({ resolution: 20 });
     this.loop.enable();
   }
 
   /** What is stuck, in words for STATUS= and the log; empty when everything moves. */
   problems(): string[] {
-    const now = this.clock.now();
     const p = this.progress();
+    const now = p.now;
     const w = this.windows;
     const out: string[] = [];
     const s = (ms: number) => `${Math.round(ms / 1000)} s`;
-    if (p.rawWritten !== this.lastWritten) {
+    if (p.rawWritten !== this.lastWritten || this.writtenChangedAt === null) {
       this.lastWritten = p.rawWritten;
       this.writtenChangedAt = now;
     }
