@@ -98,5 +98,5 @@ describe.skipIf(skipWhy !== null)('ONVIF discovery over multicast in a network n
     }
     // The announced XAddrs work: node-onvif initialised each camera through them.
     expect(result.models).toEqual(['SkyCam-200', 'SkyCam-210']);
-  });
+  }, 180_000);
 });
