@@ -34,34 +34,41 @@ function lateMorningJst(): number {
   return day + 2 * HOUR + (Date.now() > day + 2 * HOUR ? 24 * HOUR : 0);
 }
 
+/** The e2e rig, two simulated cameras at 320 × 180 and a gateway snapshotting each every minute. */
+async function station(extra: { uplink?: Record<string, unknown> } = {}) {
+  const clock = new ScaledClock({ speed: 20, origin: lateMorningJst() });
+  const rig = await startRig(clock);
+  cleanup.push(() => rig.stop());
+  const cams: SimCamera[] = [];
+  for (const [name, password] of [['Chichijima east', 'east-pass'], ['Futami harbour', 'futami-pass']] as const) {
+    const cam = await startSimCamera({ name, user: 'bonin', password, clock, scenario: rig.sim.scenario, resolution: { width: 320, height: 180 } });
+    cleanup.push(() => cam.stop());
+    cams.push(cam);
+  }
+  const [east, futami] = cams as [SimCamera, SimCamera];
+  writeFileSync(join(rig.dir, 'east.password'), 'east-pass\n', { mode: 0o600 });
+  writeFileSync(join(rig.dir, 'futami.password'), 'futami-pass\n', { mode: 0o600 });
+  const config = validateConfig({
+    ...rig.config,
+    uplink: { ...rig.config.uplink, ...extra.uplink },
+    nowcast: { enabled: false },
+    cameras: {
+      frames_quota_mb: QUOTA_MB,
+      devices: [
+        { id: 'cam-east', xaddr: east.xaddr, user: 'bonin', password_file: join(rig.dir, 'east.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
+        { id: 'cam-futami', xaddr: futami.xaddr, user: 'bonin', password_file: join(rig.dir, 'futami.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
+      ],
+    },
+  });
+  const gateway = new StationGateway(config, clock, createLogger({ level: process.env.DBG ? 'info' : 'silent' }));
+  cleanup.push(() => gateway.stop());
+  gateway.start();
+  return { clock, rig, east, futami, gateway };
+}
+
 describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
   it('stores frames under the quota, sends thumbnails and features, answers a frame command, and survives offline and corrupt-JPEG cameras', async () => {
-    const clock = new ScaledClock({ speed: 20, origin: lateMorningJst() });
-    const rig = await startRig(clock);
-    cleanup.push(() => rig.stop());
-    const cams: SimCamera[] = [];
-    for (const [name, password] of [['Chichijima east', 'east-pass'], ['Futami harbour', 'futami-pass']] as const) {
-      const cam = await startSimCamera({ name, user: 'bonin', password, clock, scenario: rig.sim.scenario, resolution: { width: 320, height: 180 } });
-      cleanup.push(() => cam.stop());
-      cams.push(cam);
-    }
-    const [east, futami] = cams as [SimCamera, SimCamera];
-    writeFileSync(join(rig.dir, 'east.password'), 'east-pass\n', { mode: 0o600 });
-    writeFileSync(join(rig.dir, 'futami.password'), 'futami-pass\n', { mode: 0o600 });
-    const config = validateConfig({
-      ...rig.config,
-      nowcast: { enabled: false },
-      cameras: {
-        frames_quota_mb: QUOTA_MB,
-        devices: [
-          { id: 'cam-east', xaddr: east.xaddr, user: 'bonin', password_file: join(rig.dir, 'east.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
-          { id: 'cam-futami', xaddr: futami.xaddr, user: 'bonin', password_file: join(rig.dir, 'futami.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
-        ],
-      },
-    });
-    const gateway = new StationGateway(config, clock, createLogger({ level: process.env.DBG ? 'info' : 'silent' }));
-    cleanup.push(() => gateway.stop());
-    gateway.start();
+    const { clock, rig, east, futami, gateway } = await station();
     const hub = gateway.cameras!;
     const cam = (id: string) => hub.summary().cameras.find((c) => c.id === id)!;
     const framesOf = (id: string) => gateway.db.prepare('SELECT count(*) AS n FROM frames WHERE camera = ?').get(id) as { n: number };
@@ -142,5 +149,23 @@ describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
     // Still measuring and delivering after all of it.
     const lastRecords = rig.receiver.store.counts().records;
     await waitFor('minute records keep arriving', () => rig.receiver.store.counts().records > lastRecords, 60_000);
+  }, 600_000);
+  it('sends thumbnails only within the byte budget, keeping a reserve for the records, which all arrive', async () => {
+    const perHour = 40_000;
+    const { clock, rig, gateway } = await station({ uplink: { budget_bytes_per_hour: perHour } });
+    const hub = gateway.cameras!;
+    await waitFor('thumbnails held back by the budget', () => hub.sender.stats.heldByBudget > 0, 120_000);
+    const usage = gateway.uplink.budget.usage(clock.now());
+    expect(usage.hour).toBeLessThanOrEqual(perHour);
+    expect(hub.frames.summary().thumbsUnsent).toBeGreaterThan(0);
+    // What the thumbnails took left at least the reserve, less one message, for records and status.
+    const thumbs = rig.receiver.images.count('thumb');
+    expect(thumbs).toBeGreaterThan(0);
+    expect(thumbs * 2_000).toBeLessThanOrEqual(perHour * 0.8);
+    // Minute records still go within the hour's remaining budget.
+    const before = rig.receiver.store.counts().records;
+    await waitFor('minute records still delivered', () => rig.receiver.store.counts().records > before, 60_000);
+    await waitFor('every committed record at the receiver', () => gateway.outbox.committedKeys().every((k) => rig.receiver.store.hasRecord(STATION, k.sensor, k.ts)), 60_000);
+    expect(gateway.uplink.budget.usage(clock.now()).hour).toBeLessThanOrEqual(perHour);
   }, 600_000);
 });
