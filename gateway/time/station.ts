@@ -44,7 +44,12 @@ export class StationTime {
   constructor(private readonly d: StationTimeDeps) {
     const { time, log } = d;
     this.probe = new TimeProbe({ db: d.db, station: d.station, time, everyMs: d.config.time.probe_every_s * 1000, connected: () => d.uplink.connected, pump: () => d.uplink.pump() });
-    d.uplink.on('ack-time', (ts: number) => time.offer('ack', ts));
+    // The ack left the centre at `ts`; half the round trip later it is here (NTP's estimate). A
+    // round trip over a minute of real time (or across a clock step) says nothing: then `ts` as is.
+    d.uplink.on('ack-time', (ts: number, rttMs: number | null) => {
+      const rtt = rttMs !== null && rttMs >= 0 && rttMs <= 60_000 * Math.max(1, time.clock.speed) ? rttMs : 0;
+      time.offer('ack', ts + rtt / 2);
+    });
     d.uplink.on('link', (state: string) => { if (state === 'up') this.probe.maybe(); });
     time.on('synchronised', (e: SyncEvent) => {
       d.flushRaw();

@@ -357,9 +357,15 @@ export class Uplink extends EventEmitter {
       return;
     }
     // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
-    // The central system's clock when it acked: a time source for a station without one (gateway/time/).
-    this.emit('ack-time', ack.value.ts);
     const seqs = ackedSeqs(ack.value);
+    // The central system's clock when it acked: a time source for a station without one
+    // (gateway/time/), with the round trip since the newest acked seq went (null: not ours in flight).
+    let sentAt: number | null = null;
+    for (const q of seqs) {
+      const at = this.inFlight.get(q)?.at;
+      if (at !== undefined && (sentAt === null || at > sentAt)) sentAt = at;
+    }
+    this.emit('ack-time', ack.value.ts, sentAt === null ? null : this.opts.clock.now() - sentAt);
     const done = this.outbox.acknowledge(seqs);
     for (const s of seqs) this.inFlight.delete(s);
     this.lastAckAt = this.opts.clock.now();

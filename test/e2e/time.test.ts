@@ -66,22 +66,39 @@ async function retainedStatus(url: string): Promise<Record<string, unknown>> {
   }
 }
 
+/** Wait until every batch with records is acked; on failure say what the station holds. */
+async function drained(gateway: StationGateway, path: string) {
+  await waitFor('the outbox to drain', () => stationRaw(path).outbox === 0, 30_000).catch((e: Error) => {
+    throw new Error(`${e.message}: station ${JSON.stringify(stationRaw(path))}, outbox ${JSON.stringify(gateway.outbox.counts())}, uplink ${JSON.stringify(gateway.uplink.stats)}`);
+  });
+}
+
+/**
+ * A time source is as good as its transit: an RMC line arrives a little after the time it
+ * states, an ack is estimated at half its round trip; on a loaded machine that is up to ~1 s
+ * of real time, 30 s of clock time at 30×.
+ */
+const TRANSIT = 30_000;
+
 /** The receiver's minutes: true times, consecutive from the gateway's first minute, none lost, the held ones corrected. */
 function checkDelivered(gateway: StationGateway, receiver: Receiver, sensor: string, startedTrue: number, syncedTrue: number, nowTrue: number) {
   const minutes = receiverMinutes(receiver, sensor);
   expect(minutes.length).toBeGreaterThanOrEqual(5);
   for (const m of minutes) {
-    expect(m.ts).toBeGreaterThanOrEqual(Math.floor(startedTrue / 60_000) * 60_000);
+    expect(m.ts).toBeGreaterThanOrEqual(Math.floor((startedTrue - TRANSIT) / 60_000) * 60_000);
     expect(m.ts).toBeLessThanOrEqual(nowTrue);
     for (const v of Object.values(m.record.values)) expect(v.r ?? []).not.toContain('time_uncertain');
   }
   // The held minutes are there: the first is the gateway's first (whole or partial) minute.
   expect(minutes[0]!.ts).toBeLessThanOrEqual(startedTrue + 60_000);
   minutes.forEach((m, i) => i && expect(m.ts - minutes[i - 1]!.ts).toBe(60_000));
-  // A minute of readings taken before the sync says its time was rebuilt.
+  // A minute of readings taken before the sync says its time was rebuilt (one with no reading, on a starved machine, has nothing to say).
   const held = minutes.filter((m) => m.ts + 60_000 <= syncedTrue);
-  expect(held.length).toBeGreaterThanOrEqual(2);
-  for (const m of held) expect(Object.values(m.record.values).some((v) => v.r?.includes('time_corrected'))).toBe(true);
+  const corrected = held.filter((m) => Object.values(m.record.values).some((v) => v.r?.includes('time_corrected')));
+  expect(corrected.length).toBeGreaterThanOrEqual(2);
+  for (const m of held) {
+    if (Object.values(m.record.values).some((v) => (v as { n?: number }).n)) expect(corrected).toContain(m);
+  }
   // Nothing the station committed is missing at the receiver.
   const lost = gateway.outbox.committedKeys().filter((k) => !receiver.store.hasRecord(STATION, k.sensor, k.ts));
   expect(lost).toEqual([]);
@@ -104,16 +121,18 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
       station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
       storage: { path: join(dir, 'station.db') },
       uplink: { broker: broker.url, keepalive_s: 10 },
-      sensors: [{ id: 'met', type: 'nmea-0183', port: sim.devices[0]!.path, idle_timeout_s: 10 }],
+      sensors: [{ id: 'met', type: 'nmea-0183', port: sim.devices[0]!.path, idle_timeout_s: 60 }],
       nowcast: { enabled: false },
       time: { require_sync: true, sources: ['gnss'] },
     });
+    // TIME_DEBUG=<file>: the gateway's debug log there, to see a failing run.
     const gateway = new StationGateway(config, wrong, createLogger({ level: process.env.TIME_DEBUG ? 'debug' : 'silent', file: process.env.TIME_DEBUG }));
     cleanup.push(() => gateway.stop());
     const startedTrue = truth.now();
     gateway.start();
 
     await truth.sleep(3 * 60_000);
+    await waitFor('readings stored', () => stationRaw(config.storage.path).raw > 300, 60_000);
     let s = stationRaw(config.storage.path);
     expect(gateway.time.state()).toMatchObject({ synchronised: false, source: null });
     expect(s.raw).toBeGreaterThan(300);
@@ -134,14 +153,14 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     const st = gateway.time.state();
     expect(st.source).toBe('gnss');
     // true − board: 56 years, to a few seconds (a line's transit through the PTY, times 30)
-    expect(Math.abs(st.offset_ms! - (truth.now() - wrong.now()))).toBeLessThan(15_000);
-    expect(Math.abs(gateway.time.clock.now() - truth.now())).toBeLessThan(15_000);
+    expect(Math.abs(st.offset_ms! - (truth.now() - wrong.now()))).toBeLessThan(TRANSIT);
+    expect(Math.abs(gateway.time.clock.now() - truth.now())).toBeLessThan(TRANSIT);
     s = stationRaw(config.storage.path);
     expect(s.uncertain).toBe(0);
-    expect(s.range.a!).toBeGreaterThanOrEqual(startedTrue - 5000);
+    expect(s.range.a!).toBeGreaterThanOrEqual(startedTrue - TRANSIT);
 
     await truth.sleep(2 * 60_000 + 5000);
-    await waitFor('the outbox to drain', () => stationRaw(config.storage.path).outbox === 0, 30_000).catch((e) => { console.log(JSON.stringify(stationRaw(config.storage.path)), JSON.stringify(gateway.outbox.counts()), JSON.stringify(gateway.uplink.stats)); throw e; });
+    await drained(gateway, config.storage.path);
     checkDelivered(gateway, receiver, 'met', startedTrue, syncedTrue, truth.now());
     expect((await retainedStatus(broker.url)).clock).toMatchObject({ sync: true, src: 'gnss' });
   });
@@ -153,12 +172,14 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     cleanup.push(() => rig.stop());
     await rig.broker.stop(); // the satellite link is down when the station boots
     const config = validateConfig({ ...rig.config, nowcast: { enabled: false }, time: { require_sync: true, sources: ['ack'], probe_every_s: 60 } });
+    // TIME_DEBUG=<file>: the gateway's debug log there, to see a failing run.
     const gateway = new StationGateway(config, wrong, createLogger({ level: process.env.TIME_DEBUG ? 'debug' : 'silent', file: process.env.TIME_DEBUG }));
     cleanup.push(() => gateway.stop());
     const startedTrue = truth.now();
     gateway.start();
 
     await truth.sleep(3 * 60_000);
+    await waitFor('readings stored', () => stationRaw(config.storage.path).raw > 100, 60_000);
     const s = stationRaw(config.storage.path);
     expect(gateway.time.synchronised).toBe(false);
     expect(s.raw).toBeGreaterThan(100);
@@ -170,13 +191,14 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     await waitFor('an ack to synchronise the station', () => gateway.time.synchronised, 30_000);
     const syncedTrue = truth.now();
     expect(gateway.time.state().source).toBe('ack');
-    expect(Math.abs(gateway.time.state().offset_ms! - 3 * DAY)).toBeLessThan(15_000);
+    expect(Math.abs(gateway.time.state().offset_ms! - 3 * DAY)).toBeLessThan(TRANSIT);
     expect(stationRaw(config.storage.path).uncertain).toBe(0);
 
     await truth.sleep(2 * 60_000 + 5000);
-    await waitFor('the outbox to drain', () => stationRaw(config.storage.path).outbox === 0, 30_000).catch((e) => { console.log(JSON.stringify(stationRaw(config.storage.path)), JSON.stringify(gateway.outbox.counts()), JSON.stringify(gateway.uplink.stats)); throw e; });
+    await drained(gateway, config.storage.path);
     checkDelivered(gateway, rig.receiver, 'wxt530', startedTrue, syncedTrue, truth.now());
-    const c = rig.receiver.store.db.prepare('SELECT count(*) AS n FROM records WHERE ts < ?').get(startedTrue - 60_000) as { n: number };
+    // Nothing three days back: not a record an hour before the gateway started.
+    const c = rig.receiver.store.db.prepare('SELECT count(*) AS n FROM records WHERE ts < ?').get(startedTrue - 3_600_000) as { n: number };
     expect(c.n).toBe(0);
   });
 });
