@@ -1,10 +1,10 @@
 // Cameras end to end (issue #8): a gateway with two simulated ONVIF cameras (real node-onvif
 // over loopback HTTP, WS-Security and Digest), the simulated WXT530, a real Mosquitto and the
 // reference receiver, on a scenario clock at 20× from 11:00 JST (daylight at Chichijima).
-// One camera goes offline for a while, the other serves corrupt JPEGs for a while: frames are
-// stored under a small quota with oldest-first eviction, thumbnails and sky features reach
-// the receiver, a `frame` command sends a full frame, and the station keeps measuring and
-// delivering through every fault.
+// One camera goes offline for a while, the other serves corrupt JPEGs for a while, then the
+// first one's password is wrong for a while: frames are stored under a small quota with
+// oldest-first eviction, thumbnails and sky features reach the receiver, a `frame` command
+// sends a full frame, and the station keeps measuring and delivering through every fault.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ async function station(extra: { uplink?: Record<string, unknown> } = {}) {
 }
 
 describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
-  it('stores frames under the quota, sends thumbnails and features, answers a frame command, and survives offline and corrupt-JPEG cameras', async () => {
+  it('stores frames under the quota, sends thumbnails and features, answers a frame command, and survives offline, corrupt-JPEG and wrong-password cameras', async () => {
     const { clock, rig, east, futami, gateway } = await station();
     const hub = gateway.cameras!;
     const cam = (id: string) => hub.summary().cameras.find((c) => c.id === id)!;
@@ -98,6 +98,13 @@ describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
     await waitFor('cam-futami back with new frames', () => cam('cam-futami').state === 'online' && cam('cam-futami').frames > framesAtCorrupt, 60_000);
     expect(cam('cam-futami').unreadable).toBe(0);
     expect(framesOf('cam-futami').n).toBeGreaterThan(0);
+
+    // East's password changed on site: flagged auth-failed, back once it is right again.
+    east.setFault('wrong-password', true);
+    await waitFor('cam-east flagged auth-failed', () => cam('cam-east').state === 'auth-failed', 60_000);
+    east.setFault('wrong-password', false);
+    const eastAfterAuth = cam('cam-east').frames;
+    await waitFor('cam-east back after the password is right', () => cam('cam-east').state === 'online' && cam('cam-east').frames > eastAfterAuth, 90_000);
 
     // Quota: never above it; the oldest went first (everything kept is newer than everything evicted).
     await waitFor('frames evicted by the quota', () => hub.frames.stats.evicted > 0, 60_000);
