@@ -177,6 +177,8 @@ describe('simulated ONVIF camera', () => {
     expect(() => c.setFault('slow', -1)).toThrow(/slow: invalid value -1/);
     expect(() => c.setFault('corrupt-jpeg', 'sideways' as never)).toThrow(/corrupt-jpeg/);
     expect(() => c.setFault('bogus' as never, 1 as never)).toThrow(/unknown camera fault "bogus"/);
+    await expect(startSimCamera({ name: 'x', user: 'admin', password: 'p', clock, resolution: { width: 0, height: 10 } })).rejects.toThrow(/camera x resolution: width and height must be whole numbers/);
+    await expect(startSimCamera({ name: 'x', user: 'admin', password: 'p', clock, serial: 'A,B' })).rejects.toThrow(/digest realm must not contain/);
   });
 
   it('serves corrupt JPEGs as image/jpeg when told to', async () => {

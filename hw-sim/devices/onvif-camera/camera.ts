@@ -126,6 +126,12 @@ export async function startSimCamera(opts: SimCameraOptions): Promise<SimCamera>
   const host = opts.host ?? '127.0.0.1';
   const resolution = opts.resolution ?? { width: 640, height: 360 };
   const windowMs = (opts.authWindowS ?? 300) * 1000;
+  if (!opts.name) throw new RangeError('simulated camera name: must not be empty');
+  if (!opts.user) throw new RangeError(`camera ${opts.name} user: must not be empty`);
+  if (![resolution.width, resolution.height].every((n) => Number.isInteger(n) && n > 0 && n <= 8192)) {
+    throw new RangeError(`camera ${opts.name} resolution: width and height must be whole numbers 1–8192, got ${resolution.width}×${resolution.height}`);
+  }
+  if (!(windowMs > 0)) throw new RangeError(`camera ${opts.name} authWindowS: must be positive, got ${opts.authWindowS}`);
   const faults: SimCameraFaults = { ...NO_FAULTS };
   const frame = opts.frame ?? (opts.scenario
     ? skySource({ scenario: opts.scenario, position: opts.position, ...resolution, seed: parseInt(nameUuid(opts.name).slice(0, 6), 16), lens: () => faults.lens || undefined })
