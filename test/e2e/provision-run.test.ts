@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('provisioned station runs', () => {
-  it('bonin run on the written station file delivers every sensor\'s minutes to the receiver', { timeout: 300_000 }, async () => {
+  it('bonin run on the written station file delivers every sensor\'s minutes and the camera\'s records to the receiver', { timeout: 300_000 }, async () => {
     const work = mkdtempSync(join(tmpdir(), 'bonin-provision-run-'));
     cleanup.push(() => rmSync(work, { recursive: true, force: true }));
     const clock = new ScaledClock({ speed: 10 });
@@ -53,8 +53,10 @@ describe('provisioned station runs', () => {
       run.kill('SIGKILL');
     }));
     const delivered = () => new Set((receiver.store.db.prepare('SELECT DISTINCT sensor FROM records WHERE station = ?').all(cfg.station.id) as Array<{ sensor: string }>).map((x) => x.sensor));
-    await waitFor(`minutes of every sensor at the receiver (got ${[...delivered()].join(', ')}; gateway stderr: ${stderr})`, () => cfg.sensors.every((s) => delivered().has(s.id)), 120_000, 500);
-    expect([...delivered()].sort()).toEqual(cfg.sensors.map((s) => s.id).sort());
+    // Every sensor's minutes, and the camera's sky features (records of sensor cam-1, issue 8).
+    const ids = [...cfg.sensors.map((s) => s.id), ...cfg.cameras.devices.map((c) => c.id)].sort();
+    await waitFor(`records of every sensor and camera at the receiver (got ${[...delivered()].join(', ')}; gateway stderr: ${stderr})`, () => ids.every((id) => delivered().has(id)), 150_000, 500);
+    expect([...delivered()].sort()).toEqual(ids);
     // The self-test's batch went as the separate test station, never under the real id's seqs.
     expect(receiver.store.stations()).toEqual(expect.arrayContaining([cfg.station.id, `${cfg.station.id}-selftest`]));
   });
