@@ -202,6 +202,17 @@ describe('OnvifCameraDriver with node-onvif against the simulated camera', () =>
     await waitFor('frame at 03:20', () => w.frames.length === 6);
   });
 
+  it('at 600× scenario speed (camera and driver on one ScaledClock): WS-Security still inside the window, frames on the 10-min grid', async () => {
+    const fast = new ScaledClock({ speed: 600, origin: Date.UTC(2026, 6, 1, 2, 0) });
+    const c = await camera({ clock: fast });
+    const w = driver(c, { clock: fast, intervalMs: 600_000 });
+    w.d.start();
+    await waitFor('four frames (one a real second after the first)', () => w.frames.length >= 4, 60_000);
+    expect(c.stats.authFailures).toBe(0);
+    expect(w.frames.slice(1).every((f) => f.ts % 600_000 < 600 * 1000)).toBe(true); // within a real second of its grid time
+    expect(Math.abs(w.d.status.skewS!)).toBeLessThan(600 * 2); // whole seconds on the wire are 600 clock s here
+  });
+
   it('two cameras snapshotting at the same moment both get their frames (node-onvif shares one Digest helper)', async () => {
     const a = await camera({ name: 'east', user: 'east', password: 'pw-east' });
     const b = await camera({ name: 'west', user: 'west', password: 'pw-west' });
