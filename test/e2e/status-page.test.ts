@@ -89,11 +89,16 @@ describe.skipIf(!existsSync(CHROMIUM))('status page in headless Chromium', () =>
     expect(await page.locator('#link').innerText()).toContain('Satellite link');
 
     // The plots: one SVG per quantity, each with a path through several points.
+    // (a closing 10-minute period turns its minutes into one point, so the count is waited for, the page re-plotting as it does every minute)
     const path = page.locator('svg[data-q="air_temperature"] path').first();
     await path.waitFor({ timeout: 30_000 });
-    const d = (await path.getAttribute('d')) ?? '';
-    const points = d.match(/[ML][\d.]+ [\d.]+/g) ?? [];
-    expect(points.length).toBeGreaterThanOrEqual(3);
+    const points = async () => ((await path.getAttribute('d')) ?? '').match(/[ML][\d.]+ [\d.]+/g) ?? [];
+    await waitFor('a plotted path through 3 points', async () => {
+      if ((await points()).length >= 3) return true;
+      await page.evaluate(() => (window as unknown as { series(): Promise<void> }).series());
+      return false;
+    }, 60_000, 1000);
+    expect((await points()).length).toBeGreaterThanOrEqual(3);
     expect(await page.locator('#plots svg').count()).toBeGreaterThanOrEqual(4);
     const box = await page.locator('svg[data-q="air_temperature"]').boundingBox();
     expect(box!.width).toBeGreaterThan(300);
