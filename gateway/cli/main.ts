@@ -27,6 +27,7 @@ program.command('sim')
   .option('--dir <dir>', 'where PTY links are made')
   .option('--mode <mode>', 'WXT530 protocol: automatic | polled', 'automatic')
   .option('--device <type...>', 'devices to simulate, by station-file sensor type (default: vaisala-wxt530)')
+  .option('--cameras <n>', 'also N simulated ONVIF cameras on 127.0.0.1 (user admin, password bonin-sim), pictures of the scenario sky', positive('cameras'))
   // issue 11: many light virtual stations (real uplink clients) instead of device twins
   .option('--stations <n>', 'run N virtual stations, each a real uplink client on its own outbox (gateway/fleet)', positive('stations'))
   .option('--broker <url>', 'with --stations: the central MQTT broker', 'mqtt://127.0.0.1:1883')
