@@ -33,7 +33,7 @@ export interface StationTimeDeps {
   /** the minute closer: told how far the clock stepped */
   closer: { timeStepped(ms: number): void };
   /** the uplink: its acks carry the central system's time ('ack-time'), its link state drives the probe */
-  uplink: EventEmitter & { readonly connected: boolean; pump(): void };
+  uplink: EventEmitter & { readonly connected: boolean; pump(): void; lastAckAt: number | null };
 }
 
 export class StationTime {
@@ -55,10 +55,16 @@ export class StationTime {
       d.flushRaw();
       const c = correctUncertain(d.db, time.bootId, e);
       this.corrected += c.rows;
-      d.closer.timeStepped(e.stepMs);
+      this.stepped(e.stepMs);
       log.warn({ readings: c.rows, from: c.from && new Date(c.from).toISOString(), to: c.to && new Date(c.to).toISOString(), step_ms: Math.round(e.stepMs) }, 'clock: held readings of this boot corrected; their minutes close now');
     });
-    time.on('corrected', (e: SyncEvent) => d.closer.timeStepped(e.stepMs));
+    time.on('corrected', (e: SyncEvent) => this.stepped(e.stepMs));
+  }
+
+  /** The clock jumped: what was measured on it moves with it (the closer's start, the last ack's time). */
+  private stepped(ms: number): void {
+    this.d.closer.timeStepped(ms);
+    if (this.d.uplink.lastAckAt !== null) this.d.uplink.lastAckAt += ms;
   }
 
   /** A GNSS time from a driver ('time' event of the NMEA driver): `at` is the line's arrival on the station clock. */
