@@ -177,7 +177,9 @@ export function credentialProblem(user: string, password: string): string | null
 /** Sort a node-onvif / network error into what it means for the station. */
 export function classify(camera: string, step: string, e: unknown): CameraError {
   if (e instanceof CameraError) return e;
-  const msg = e instanceof Error ? e.message : String(e);
+  // node-onvif puts a text/* snapshot answer (a camera's HTML login page) whole into the message.
+  const full = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ').trim();
+  const msg = full.length > 200 ? `${full.slice(0, 200)}…` : full;
   if (/NotAuthori[sz]ed|not authori[sz]ed|^401\b|\b401 Unauthorized/i.test(msg)) {
     return new CameraError(camera, 'auth', `${step}: the camera refused the credentials (${msg.replace(/^Failed to initialize the device: (Error: )?/, '')}); check user and password (changed on the camera?)`);
   }

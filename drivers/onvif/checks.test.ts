@@ -59,6 +59,9 @@ describe('credentialProblem and classify', () => {
     expect(classify('east', 'snapshot', new Error('401 Unauthorized'))).toMatchObject({ kind: 'auth' });
     expect(classify('east', 'init', new Error('Failed to initialize the device: Error: Network Error: connect ECONNREFUSED 127.0.0.1:9'))).toMatchObject({ kind: 'offline', reason: 'init: camera unreachable (Network Error: connect ECONNREFUSED 127.0.0.1:9)' });
     expect(classify('east', 'snapshot', new Error('404 Not Found'))).toMatchObject({ kind: 'error', reason: 'snapshot: 404 Not Found' });
+    const page = classify('east', 'snapshot', new Error(`<html>\n<body>${'login '.repeat(100)}</body></html>`));
+    expect(page.reason.length).toBeLessThan(220);
+    expect(page.reason).toMatch(/^snapshot: <html> <body>login login/);
   });
 });
 
