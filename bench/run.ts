@@ -21,6 +21,7 @@ const results: Record<string, unknown> = {
   ...(await (await import('./onvif.ts')).benchOnvif()),
   ...(await (await import('./fleet.ts')).benchFleet()),
   ...(await (await import('./station.ts')).benchStation()),
+  ...(await import('./health.ts')).benchHealth(),
 };
 writeFileSync(join(dirname(fileURLToPath(import.meta.url)), 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(results)}\n`);
