@@ -144,6 +144,9 @@ export async function resolveAnswers(flags: Answers, file: Answers, ask?: Ask): 
       }
     }
   }
+  // Sections a technician may leave empty still exist for the steps that read them.
+  set(merged, 'cameras', get(merged, 'cameras') ?? {});
+  set(merged, 'station.sensor_heights_m', get(merged, 'station.sensor_heights_m') ?? {});
   const problems: string[] = [];
   for (const key of Object.keys(HOW)) if (get(merged, key) === undefined) problems.push(`missing answer ${key}: give ${HOW[key]}`);
   const checked = answersSchema.safeParse(merged);
