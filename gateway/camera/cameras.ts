@@ -266,7 +266,8 @@ export class CameraHub {
     frame ??= this.frames.nearest(cam.cfg.id, args.ts as number | undefined);
     if (!frame) return { ok: false, message: `frame: ${why}no stored frame of ${cam.cfg.id}` };
     this.frames.mark(frame.id, 'full_asked', this.o.clock.now());
-    const { sent, bytes } = this.sender.sendFull(frame);
+    const { sent, bytes, unreadable } = this.sender.sendFull(frame);
+    if (unreadable) return { ok: false, message: `frame: the stored frame of ${cam.cfg.id} at ${new Date(frame.ts).toISOString()} cannot be read: ${unreadable}` };
     const what = `${source} frame of ${cam.cfg.id} at ${new Date(frame.ts).toISOString()}, ${bytes} bytes`;
     return { ok: true, message: `${why}${sent ? 'sent' : 'queued (link down or byte budget spent)'}: ${what}`, camera: cam.cfg.id, ts: frame.ts, bytes, sent, source };
   }

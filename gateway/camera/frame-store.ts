@@ -238,8 +238,9 @@ export class FrameStore {
     return (this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE full_asked IS NOT NULL AND full_sent IS NULL ORDER BY full_asked`).all() as Row[]).map(toFrame);
   }
 
-  mark(id: number, what: 'thumb_sent' | 'full_asked' | 'full_sent', at: number): void {
-    this.db.prepare(`UPDATE frames SET ${what} = ? WHERE id = ?`).run(Math.round(at), id);
+  /** Set a sent/asked time (null clears it). */
+  mark(id: number, what: 'thumb_sent' | 'full_asked' | 'full_sent', at: number | null): void {
+    this.db.prepare(`UPDATE frames SET ${what} = ? WHERE id = ?`).run(at === null ? null : Math.round(at), id);
   }
 
   summary(): { frames: number; bytes: number; quotaBytes: number; thumbsSent: number; thumbsUnsent: number; fullsSent: number; written: number; dropped: number; evicted: number } {

@@ -87,13 +87,16 @@ export class ImageSender {
   }
 
   /** A full frame now (the centre asked): true when it went to the broker, false when it waits (link down, budget). */
-  sendFull(f: StoredFrame): { sent: boolean; bytes: number } {
+  sendFull(f: StoredFrame): { sent: boolean; bytes: number; unreadable?: string } {
     let body: Buffer | null;
     try {
       body = this.bodyOf(f, 'full');
     } catch (err) {
-      this.o.log.warn({ camera: f.camera, ts: f.ts, err: (err as Error).message }, 'camera: stored frame cannot be read; not sent');
-      return { sent: false, bytes: 0 };
+      // Its file is gone or unreadable (a damaged card): the request is dropped, not retried forever.
+      const why = (err as Error).message;
+      this.o.log.warn({ camera: f.camera, ts: f.ts, err: why }, 'camera: stored frame cannot be read; not sent');
+      this.o.frames.mark(f.id, 'full_asked', null);
+      return { sent: false, bytes: 0, unreadable: why };
     }
     if (!body) return { sent: false, bytes: 0 };
     return { sent: this.o.link.connected && this.send(f, 'full', body), bytes: body.length };
@@ -112,7 +115,9 @@ export class ImageSender {
     if (!this.o.link.connected) return;
     for (const f of this.o.frames.askedFulls()) {
       if (this.pending.has(`full:${f.id}`)) continue;
-      if (!this.sendFull(f).sent) return; // budget spent: thumbnails wait too
+      const r = this.sendFull(f);
+      if (r.unreadable) continue;
+      if (!r.sent) return; // budget spent: thumbnails wait too
     }
     const now = this.o.clock.now();
     if (this.o.outbox.due(now, this.o.resendAfterMs, 1, new Set()).length > 0) {
