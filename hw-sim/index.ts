@@ -26,3 +26,5 @@ export { Rg15Twin, type Rg15TwinOptions, type Rg15Faults } from './devices/rg15.
 export { FirmataBoardTwin, SPARKFUN_WIRING, type FirmataBoardOptions as FirmataTwinOptions, type FirmataWiring, type FirmataFaults } from './devices/firmata.ts';
 export { Bmp280Chip, DATASHEET_TRIM, type Bmp280Trim } from './devices/firmata-bmp280.ts';
 export { startSimCamera, gradientJpeg, skySource, corruptJpeg, CHICHIJIMA, type SimCamera, type SimCameraOptions, type SimCameraFaults, type SimCameraFaultName, type SimCameraStats, type FrameSource, type JpegCorruption } from './devices/onvif-camera/index.ts';
+export { startRack, planRack, describeRack, RACK_VARIANTS, type Rack, type RackSlot, type RackCamera, type RackExpectation, type RackPlan } from './rack.ts';
+export { BaudGate, BaudObserver, GarbageDevice, AbsentDevice, garble } from './rack-baud.ts';
