@@ -38,6 +38,14 @@ describe('trainNowcast → export → NowcastModel', () => {
     expect(epochsSeen).toEqual([1, 2, 1, 2]);
     expect(t.manifest.input.features.map((f) => f.name)).toEqual(FEATURES.map((f) => f.name));
     expect(t.manifest.architecture.hidden).toEqual([{ units: 16, activation: 'relu' }]);
+    // The wind change is shrunk per horizon by a factor fitted on the early-stopping days, folded into the scale.
+    const shrink = t.manifest.training.wind_shrink as Record<string, { factor: number; validation_mae: number; validation_mae_unshrunk: number }>;
+    expect(Object.keys(shrink)).toEqual(['1h', '3h', '6h']);
+    for (const f of Object.values(shrink)) {
+      expect(f.factor).toBeGreaterThanOrEqual(0.5);
+      expect(f.factor).toBeLessThanOrEqual(1);
+      expect(f.validation_mae).toBeLessThanOrEqual(f.validation_mae_unshrunk);
+    }
     const dir = mkdtempSync(join(tmpdir(), 'bonin-train-'));
     writeFileSync(join(dir, 'nowcast.tflite'), t.tflite);
     writeFileSync(join(dir, 'nowcast.manifest.json'), JSON.stringify(t.manifest));

@@ -8,6 +8,7 @@ import { type HourlySeries } from './data.ts';
 import { buildRows, columnStats, targetScales, type Rows } from './dataset.ts';
 import { FEATURES, REGRESSION_OUTPUTS, RAIN_HOURS, WINDOW_HOURS } from './features.ts';
 import { type ModelManifest, sha256Hex } from './manifest.ts';
+import { fitShrink } from './calibrate.ts';
 import { mergeMembers } from './ensemble.ts';
 import { buildNet, CHANGE_HEAD, netToSpec, RAIN_HEAD } from './net.ts';
 import { type MlpSpec, writeMlpTflite } from './tflite-writer.ts';
@@ -103,6 +104,8 @@ export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Pro
   const net = count === 1 ? members[0]! : mergeMembers(members, FEATURES.length, hidden);
   if (count > 1) members.forEach((m) => m.dispose());
 
+  const windShrink = shrinkWind(net, val, normalise, scales);
+
   const version = new Date().toISOString().slice(0, 10).replaceAll('-', '.');
   const spec = netToSpec(net, `bonin nowcast ${version}`);
   const tflite = writeMlpTflite(spec);
@@ -122,12 +125,36 @@ export async function trainNowcast(series: HourlySeries[], o: TrainOptions): Pro
     architecture: { hidden: hidden.map((units) => ({ units: units * count, activation: 'relu' })), ensemble_members: count, member_hidden: hidden },
     training: {
       from: new Date(o.fromMs).toISOString(), to: new Date(o.toMs).toISOString(), early_stopping_from: new Date(splitMs).toISOString(),
-      rows: train.x.length, validation_rows: val.x.length, member_best_validation_loss: bests, seed,
+      rows: train.x.length, validation_rows: val.x.length, member_best_validation_loss: bests, seed, wind_shrink: windShrink,
     },
     test_inputs: heldOutInputs(val.x, normalise),
     signature: null,
   };
   return { spec, tflite, manifest, net, normalise };
+}
+
+/**
+ * Wind-speed changes shrunk toward zero by a factor per horizon fitted on the early-stopping
+ * month (calibrate.ts); the factor is folded into `scales` in place (the manifest's output
+ * scale), so the network itself is unchanged. Returns what was fitted, for the manifest.
+ */
+function shrinkWind(net: tf.LayersModel, val: Rows, normalise: (x: Float64Array) => Float32Array, scales: number[]) {
+  const n = val.x.length;
+  const xs = new Float32Array(n * FEATURES.length);
+  val.x.forEach((x, r) => xs.set(normalise(x), r * FEATURES.length));
+  const pred = tf.tidy(() => {
+    const out = net.predict(tf.tensor2d(xs, [n, FEATURES.length])) as tf.Tensor[];
+    return out[0]!.dataSync() as Float32Array;
+  });
+  const fitted: Record<string, { factor: number; validation_mae: number; validation_mae_unshrunk: number }> = {};
+  REGRESSION_OUTPUTS.forEach((o, k) => {
+    if (o.quantity !== 'wind_speed') return;
+    const p = Float64Array.from({ length: n }, (_, r) => pred[r * REGRESSION_OUTPUTS.length + k]! * scales[k]!);
+    const f = fitShrink(p, val.change.map((c) => c[k]!));
+    scales[k] = scales[k]! * f.factor;
+    fitted[`${o.horizon}h`] = { factor: f.factor, validation_mae: f.mae, validation_mae_unshrunk: f.maeUnshrunk };
+  });
+  return fitted;
 }
 
 /**
