@@ -93,7 +93,7 @@ export class CameraHub {
     this.warn = new RateLimitedLog(o.log, o.clock);
     // An in-memory store (tests) gets a folder of its own: the sweep at start removes files its empty table does not name.
     const dir = c.cameras.frames_dir ?? (c.storage.path === ':memory:' ? mkdtempSync(join(tmpdir(), `bonin-frames-${c.station.id}-`)) : join(dirname(c.storage.path), 'frames'));
-    this.frames = new FrameStore(o.db, { dir, quotaBytes: c.cameras.frames_quota_mb * 1024 * 1024, clock: o.clock, log: o.log });
+    this.frames = new FrameStore(o.db, { dir, quotaBytes: c.cameras.frames_quota_mb * 1024 * 1024, clock: o.clock, log: o.log, cameras: c.cameras.devices.map((d) => d.id) });
     // Frames before anything else when the store or the disk is full.
     o.quota.evictFirstWith((reason, minBytes) => this.frames.evictOldest(reason, minBytes));
     this.sender = new ImageSender({

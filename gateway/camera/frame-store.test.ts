@@ -73,8 +73,9 @@ describe('frame store', () => {
     writeFileSync(join(r.dir, 'cam1', `${T0 + 5}.jpg`), JPEG); // renamed, row never written
     writeFileSync(join(r.dir, 'cam1', `${T0 + 6}.jpg.tmp`), JPEG.subarray(0, 100)); // torn temp file
     rmSync(join(r.dir, gone.path));
-    const again = new FrameStore(r.db, { dir: r.dir, quotaBytes: 10 * 1024 * 1024, clock: r.clock, log });
-    expect(readdirSync(join(r.dir, 'cam1'))).toEqual([`${T0}.jpg`]);
+    writeFileSync(join(r.dir, 'cam1', 'notes.txt'), 'a technician\'s file'); // not ours: left alone
+    const again = new FrameStore(r.db, { dir: r.dir, quotaBytes: 10 * 1024 * 1024, clock: r.clock, log, cameras: ['cam1', 'cam2'] });
+    expect(readdirSync(join(r.dir, 'cam1')).sort()).toEqual([`${T0}.jpg`, 'notes.txt']);
     expect(again.count()).toBe(1);
   });
 

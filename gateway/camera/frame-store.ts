@@ -28,6 +28,8 @@ export interface FrameStoreOptions {
   log: Logger;
   /** evict down to this share of the quota. Default 0.9 */
   lowWater?: number;
+  /** the station's camera ids: the start-up sweep looks only in their folders (and those the table names) */
+  cameras?: string[];
 }
 
 export interface NewFrame {
@@ -187,11 +189,19 @@ export class FrameStore {
   /** Remove temp files and files no row names (left by a power cut); a row whose file is gone is dropped too. */
   private sweep(): void {
     const known = new Set((this.db.prepare('SELECT path FROM frames').all() as Array<{ path: string }>).map((r) => r.path));
+    // Only our own files: <camera>/<ts>.jpg(.tmp) of cameras we know, whatever else shares the folder.
+    const cams = new Set([...(this.opts.cameras ?? []), ...(this.db.prepare('SELECT DISTINCT camera FROM frames').all() as Array<{ camera: string }>).map((r) => r.camera)]);
     let removed = 0;
-    for (const cam of readdirSync(this.opts.dir, { withFileTypes: true })) {
-      if (!cam.isDirectory()) continue;
-      for (const file of readdirSync(join(this.opts.dir, cam.name))) {
-        const rel = join(cam.name, file);
+    for (const cam of cams) {
+      let files: string[];
+      try {
+        files = readdirSync(join(this.opts.dir, cam));
+      } catch {
+        continue; // no folder yet
+      }
+      for (const file of files) {
+        if (!/^\d+\.jpg(\.tmp)?$/.test(file)) continue;
+        const rel = join(cam, file);
         if (known.has(rel)) {
           known.delete(rel);
           continue;
