@@ -12,6 +12,7 @@ command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v python3 >/dev/null 2>&1 || need+=(python3) # a transport test's listener with a full accept queue
 command -v chromium >/dev/null 2>&1 || need+=(chromium) # the status page test (playwright-core drives Debian's Chromium)
 command -v ip >/dev/null 2>&1 || need+=(iproute2) # network namespaces for the camera discovery (multicast) tests
+command -v openssl >/dev/null 2>&1 || need+=(openssl) # bonin provision makes and checks client keys and certificates
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi
   if [ "$SUDO" = none ]; then
