@@ -66,7 +66,7 @@ export async function provision(o: ProvisionOptions): Promise<ProvisionResult> {
   o.log(`scanning ${o.ports.length} given port(s)${o.listSystemPorts ? ' and the system\'s serial ports' : ''}; passive listen first, read-only questions only`);
   const scan = await scanPorts({ clock, listenMs: o.listenMs, probeMs: o.probeMs, ports: o.ports, listSystem: o.listSystemPorts, parallel: o.parallel, onProgress: o.log }, clock);
   const found = scan.findings.filter((f: Finding) => f.status === 'identified');
-  if (found.length === 0) throw new ProvisionError(`no sensor identified on ${scan.findings.length} port(s) (${scan.findings.map((f) => `${f.port}: ${f.status}`).join('; ') || 'no ports'}): check power and cables, give PTYs or by-id links with --port, then run again`);
+  if (found.length === 0) throw new ProvisionError(`no sensor identified on ${scan.findings.length} port(s) (${scan.findings.map((f) => `${f.port}: ${f.status}, ${f.evidence.at(-1) ?? ''}`).join('; ') || 'no ports'}): check power and cables, give PTYs or by-id links with --port, then run again`);
 
   const creds = a.cameras.user && a.cameras.password !== undefined ? [{ user: a.cameras.user, password: a.cameras.password }] : [];
   const cams = await findCameras({ xaddrs: o.cameraXaddrs ?? [], discover: o.cameraDiscovery ?? true, discoveryMs: 3000, creds, clock, timeoutMs: o.cameraTimeoutMs ?? 10_000, log: o.log });
