@@ -9,7 +9,7 @@ import { createLogger } from '../log.ts';
 
 export interface FleetCliOptions {
   stations: number; broker: string; speed: number; clock?: string; stagger: number;
-  outage?: string[]; minutes?: number; dbDir?: string; resendAfter: number;
+  outage?: string[]; minutes?: number; dbDir?: string; resendAfter?: number;
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -42,7 +42,10 @@ export async function runFleet(opts: FleetCliOptions): Promise<void> {
   }
   const fleet = await Fleet.create({
     stations: Math.round(opts.stations), broker: opts.broker, clock, log: createLogger({ level: 'error' }),
-    staggerMs: opts.stagger * 1000, outages, dbDir: opts.dbDir, uplink: { resendAfterMs: opts.resendAfter * 1000 },
+    staggerMs: opts.stagger * 1000, outages, dbDir: opts.dbDir,
+    // 30 s of clock is 0.5 real s at 60×: shorter than a loaded centre takes to ack, so every
+    // batch would go twice. By default a station waits at least 5 real seconds.
+    uplink: { resendAfterMs: (opts.resendAfter ?? Math.max(30, 5 * base.speed)) * 1000 },
   });
   fleet.start({ at: start });
   process.stdout.write(`fleet: ${fleet.stations.length} stations (${fleet.stations[0]?.id} …) → ${opts.broker}, clock ${base.toSpec()}${outages.length ? `, ${outages.length} outage(s)` : ''}\n`);

@@ -35,7 +35,7 @@ program.command('sim')
   .option('--outage <spec...>', 'with --stations: TARGET@START+DURATION (island, station id or *; e.g. hahajima@1h+24h)')
   .option('--minutes <n>', 'with --stations: stop after this many simulated minutes, drain, print a JSON summary', positive('minutes'))
   .option('--db-dir <dir>', 'with --stations: one SQLite file per station here (default: in memory)')
-  .option('--resend-after <s>', 'with --stations: uplink.resend_after_s of each station', positive('resend-after'), 30)
+  .option('--resend-after <s>', 'with --stations: uplink.resend_after_s of each station (default: 30, and at least 5 real seconds at --speed)', positive('resend-after'))
   // issue 9: the mystery rack (random devices on random PTYs at random baud rates) for provisioning
   .option('--rack <seed>', 'run the mystery rack of this seed and print what is on each port')
   .action(async (o) => (o.rack !== undefined ? (await import('./rack.ts')).runRack(o) : o.stations ? (await import('./fleet.ts')).runFleet(o) : (await import('./sim.ts')).runSim(o)));
