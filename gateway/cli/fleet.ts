@@ -2,6 +2,7 @@
 // each a real uplink client (gateway/fleet). Prints a progress line every 5 s; with
 // `--minutes` it stops producing after that much simulated time, waits for every outbox to
 // drain and prints a JSON summary as its last line (exit 1 if something stayed behind).
+import { readFileSync } from 'node:fs';
 import { ScaledClock } from '../../core/index.ts';
 import { FleetClock } from '../fleet/fleet-clock.ts';
 import { Fleet, type Outage } from '../fleet/fleet.ts';
@@ -10,6 +11,8 @@ import { createLogger } from '../log.ts';
 export interface FleetCliOptions {
   stations: number; broker: string; speed: number; clock?: string; stagger: number;
   outage?: string[]; minutes?: number; dbDir?: string; resendAfter?: number;
+  /** the centre's command public keys (PEM files): stations answer its signed gap requests */
+  cmdPub?: string[];
 }
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -33,7 +36,11 @@ export async function runFleet(opts: FleetCliOptions): Promise<void> {
   const clock = new FleetClock(base);
   const start = clock.now();
   let outages: Outage[];
+  let commandKeys: string[];
   try {
+    commandKeys = (opts.cmdPub ?? []).map((f) => {
+      try { return readFileSync(f, 'utf8'); } catch (err) { throw new Error(`--cmd-pub ${f}: ${(err as Error).message}`); }
+    });
     if (!(opts.stagger >= 0)) throw new Error(`--stagger must be a number of seconds ≥ 0, got ${opts.stagger}`);
     outages = (opts.outage ?? []).map((s) => parseOutage(s, start));
   } catch (err) {
@@ -42,7 +49,7 @@ export async function runFleet(opts: FleetCliOptions): Promise<void> {
   }
   const fleet = await Fleet.create({
     stations: Math.round(opts.stations), broker: opts.broker, clock, log: createLogger({ level: 'error' }),
-    staggerMs: opts.stagger * 1000, outages, dbDir: opts.dbDir,
+    staggerMs: opts.stagger * 1000, outages, dbDir: opts.dbDir, commandKeys,
     // 30 s of clock is 0.5 real s at 60×: shorter than a loaded centre takes to ack, so every
     // batch would go twice. By default a station waits at least 5 real seconds.
     uplink: { resendAfterMs: (opts.resendAfter ?? Math.max(30, 5 * base.speed)) * 1000 },

@@ -36,6 +36,7 @@ program.command('sim')
   .option('--minutes <n>', 'with --stations: stop after this many simulated minutes, drain, print a JSON summary', positive('minutes'))
   .option('--db-dir <dir>', 'with --stations: one SQLite file per station here (default: in memory)')
   .option('--resend-after <s>', 'with --stations: uplink.resend_after_s of each station (default: 30, and at least 5 real seconds at --speed)', positive('resend-after'))
+  .option('--cmd-pub <pem...>', 'with --stations: the centre\'s command public key(s); stations answer its signed gap requests (bonin receiver --cmd-key)')
   // issue 9: the mystery rack (random devices on random PTYs at random baud rates) for provisioning
   .option('--rack <seed>', 'run the mystery rack of this seed and print what is on each port')
   .action(async (o) => (o.rack !== undefined ? (await import('./rack.ts')).runRack(o) : o.stations ? (await import('./fleet.ts')).runFleet(o) : (await import('./sim.ts')).runSim(o)));

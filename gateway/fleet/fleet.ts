@@ -41,6 +41,8 @@ export interface FleetOptions {
   /** SQLite files here (one per station); default in memory */
   dbDir?: string;
   uplink?: StationUplinkOptions;
+  /** the centre's Ed25519 public keys (PEM) the stations accept signed commands from */
+  commandKeys?: string[];
   /** serialized station databases (Fleet.snapshot() of a fleet of the same size and islands) to start from */
   images?: Buffer[];
 }
@@ -78,7 +80,7 @@ export class Fleet {
       const broker = fleet.gates ? await fleet.gates.open(id) : o.broker;
       fleet.stations.push(new VirtualStation({
         id, index: i, island, weather: weather.get(island)!, clock: o.clock, log: o.log, broker, dbDir: o.dbDir,
-        closeDelayMs: 2000 + (i % 9) * 1000, uplink: o.uplink, image: o.images?.[i],
+        closeDelayMs: 2000 + (i % 9) * 1000, uplink: o.uplink, image: o.images?.[i], commandKeys: o.commandKeys,
       }));
     }
     return fleet;

@@ -1,7 +1,7 @@
 // One light virtual station: the gateway's own store and uplink (Outbox, AggregateStore,
 // Uplink — the code a real station runs, with its seqs, compact encoding, window, resends,
-// backoff and gap answers) fed by generated minute records instead of the serial pipeline.
-// Its database is in memory unless a directory is given.
+// backoff and, with the centre's public keys, signed gap answers) fed by generated minute
+// records instead of the serial pipeline. Its database is in memory unless a directory is given.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Clock } from '../../core/index.ts';
@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import { AggregateStore } from '../pipeline/aggregates-periods.ts';
 import { openDatabase, Outbox, toWireRecord, type Db } from '../store/index.ts';
 import { Uplink, type UplinkOptions } from '../uplink/uplink.ts';
+import { attachCommandChannel, CommandRegistry } from '../commands/index.ts';
 import { offsetsFor, type IslandWeather, type StationOffsets } from './generator.ts';
 
 const MINUTE = 60_000;
@@ -31,6 +32,8 @@ export interface VirtualStationOptions {
   /** seconds after the minute boundary this station closes its minute (real stations differ by a few) */
   closeDelayMs: number;
   uplink?: StationUplinkOptions;
+  /** the centre's Ed25519 public keys (PEM): signed commands (gap requests) are answered; none: every command is refused, as at a real station */
+  commandKeys?: string[];
 }
 
 export class VirtualStation {
@@ -57,6 +60,10 @@ export class VirtualStation {
       protocolVersion: 5, inFlight: 16, resendAfterMs: 30_000, keepaliveS: 60, encoding: 'compact', maxMessageRecords: 80,
       ...o.uplink,
       station: o.id, broker: o.broker, clock: o.clock, log: o.log,
+    });
+    attachCommandChannel({
+      uplink: this.uplink, outbox: this.outbox, db: this.db, registry: new CommandRegistry(), station: o.id, clock: o.clock, log: o.log,
+      commands: { public_keys: o.commandKeys ?? [], max_age_s: 3600, future_tolerance_s: 300 },
     });
   }
 
