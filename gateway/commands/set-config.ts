@@ -54,7 +54,7 @@ export function setConfigHandler(o: SetConfigOptions): CommandHandler {
       return { ok: false, key, message: `set-config ${key}: refused, the station file would be invalid: ${err.problems.join('; ')}`, problems: err.problems };
     }
     if (after === before) return { ok: true, key, value, message: `set-config ${key}: already ${JSON.stringify(value)}; nothing to do` };
-    writeFileAtomic(file, after, { backup: true });
+    writeFileAtomic(file, after, { backup: 'bak' });
     return {
       ok: true, key, value, previous: toPlain(previous), backup: `${file}.bak`,
       message: `set-config ${key}: ${JSON.stringify(toPlain(previous))} → ${JSON.stringify(value)} written (previous file kept as ${file}.bak); restarting to apply`,

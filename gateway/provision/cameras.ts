@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../../core/index.ts';
 import { discoverCameras, OnvifCameraDriver, type CameraStatus } from '../../drivers/onvif/index.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../config/write-atomic.ts';
 import type { CheckResult } from './selftest-system.ts';
 
 export interface Credentials { user: string; password: string }
@@ -100,7 +100,7 @@ export function camerasSection(found: readonly CameraFinding[], creds: readonly 
   const devices = ok.map((f, i) => {
     const id = `cam-${i + 1}`;
     const pw = creds.find((c) => c.user === f.user)!.password;
-    writeFileAtomic(join(dir, 'keys', `${id}.password`), `${pw}\n`, { mode: 0o600 });
+    writeFileAtomic(join(dir, 'keys', `${id}.password`), `${pw}\n`, { mode: 0o600, backup: 'stamped' });
     return { id, xaddr: f.xaddr, user: f.user, password_file: `keys/${id}.password` };
   });
   return { frames_quota_mb: 200, devices };

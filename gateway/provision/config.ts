@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { validateConfig } from '../config/load.ts';
 import type { StationConfig } from '../config/schema.ts';
 import type { ResolvedAnswers } from './answers.ts';
-import { writeFileAtomic, type AtomicWriteResult } from './atomic.ts';
+import { writeFileAtomic, type AtomicWriteResult } from '../config/write-atomic.ts';
 import type { Finding } from './identify.ts';
 import type { TlsFiles } from './secrets.ts';
 
@@ -68,5 +68,5 @@ export function buildConfig(a: ResolvedAnswers, findings: readonly Finding[], ou
 }
 
 export function writeConfig(out: string, built: BuiltConfig, now = new Date()): AtomicWriteResult {
-  return writeFileAtomic(out, built.yaml, { now, mode: 0o644 });
+  return writeFileAtomic(out, built.yaml, { now, mode: 0o644, backup: 'stamped' });
 }

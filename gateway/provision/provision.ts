@@ -2,7 +2,7 @@
 // report. Each step's outcome goes into the report, so a failure late on still leaves a
 // record of what was found and written.
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../config/write-atomic.ts';
 import { dirname, join, resolve } from 'node:path';
 import { systemClock, type Clock } from '../../core/index.ts';
 import { resolveAnswers, type Answers, type Ask, type ResolvedAnswers } from './answers.ts';
@@ -81,7 +81,7 @@ export async function provision(o: ProvisionOptions): Promise<ProvisionResult> {
   // A given key is copied beside the station file, so the file and its keys move together;
   // the shipped key is the gateway's default and needs no line in the file.
   const signing = given ? join(dir, 'keys', 'model-signing.pub.pem') : null;
-  if (given && signing) writeFileAtomic(signing, readFileSync(given), { mode: 0o644 });
+  if (given && signing) writeFileAtomic(signing, readFileSync(given), { mode: 0o644, backup: 'stamped' });
   secrets.push(`model signing public key ${signing ?? `${SHIPPED_SIGNING_KEY} (the shipped project key)`} (key id ${sk.keyId})`);
 
   const built = buildConfig(a, scan.findings, out, tls, signing, camerasSection(cams, creds, dir));

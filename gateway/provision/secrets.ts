@@ -9,7 +9,7 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, statSync } from 'nod
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPublicKey, keyId } from '../../edge-model/signing.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic } from '../config/write-atomic.ts';
 
 export interface TlsFiles {
   key_file: string;
@@ -36,7 +36,7 @@ export function generateClientCert(dir: string, stationId: string): TlsFiles {
   const csr = join(dir, `${stationId}.csr.pem`);
   const cert = join(dir, `${stationId}.cert.pem`);
   const pem = openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']);
-  writeFileAtomic(key, pem, { mode: 0o600 });
+  writeFileAtomic(key, pem, { mode: 0o600, backup: 'stamped' });
   chmodSync(key, 0o600); // an old key file replaced keeps no wider mode
   openssl(['req', '-new', '-key', key, '-subj', `/CN=${stationId}/O=Bonin AWS`, '-out', csr]);
   openssl(['req', '-x509', '-key', key, '-in', csr, '-days', '3650', '-out', cert]);
@@ -53,7 +53,7 @@ export function importClientCert(dir: string, stationId: string, files: { cert_f
   const key = join(dir, `${stationId}.key.pem`);
   const cert = join(dir, `${stationId}.cert.pem`);
   if ((statSync(files.key_file).mode & 0o077) !== 0) notes.push(`${files.key_file} was readable by others; the imported copy is 0600`);
-  writeFileAtomic(key, readFileSync(files.key_file), { mode: 0o600 });
+  writeFileAtomic(key, readFileSync(files.key_file), { mode: 0o600, backup: 'stamped' });
   chmodSync(key, 0o600);
   if (resolve(files.cert_file) !== resolve(cert)) copyFileSync(files.cert_file, cert);
   let ca: string | undefined;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stamp, writeFileAtomic } from './atomic.ts';
+import { stamp, writeFileAtomic } from './write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   const dirs: string[] = [];
@@ -31,7 +31,7 @@ describe('writeFileAtomic', () => {
     const file = join(dir, 'station.yaml');
     writeFileSync(file, 'old: 1\n');
     const now = new Date('2026-11-25T19:01:02.345Z');
-    const r = writeFileAtomic(file, 'new: 2\n', { now });
+    const r = writeFileAtomic(file, 'new: 2\n', { now, backup: 'stamped' });
     expect(readFileSync(file, 'utf8')).toBe('new: 2\n');
     expect(r.backup).toBe(join(dir, `station.yaml.${stamp(now)}.bak`));
     expect(stamp(now)).toBe('20261125T190102Z');
@@ -54,8 +54,20 @@ describe('writeFileAtomic', () => {
     // a folder where the file should go: rename over it fails
     mkdtempSync(join(dir, 'x'));
     const folder = readdirSync(dir).find((f) => f.startsWith('x'))!;
-    expect(() => writeFileAtomic(join(dir, folder), 'new', { backup: false })).toThrow();
+    expect(() => writeFileAtomic(join(dir, folder), 'new')).toThrow();
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(join(dir, 'keep'))).toBe(true);
+  });
+
+  it("'bak' keeps only the last replaced file, with its mode; the new file keeps the old mode", () => {
+    const dir = fresh();
+    const file = join(dir, 'station.yaml');
+    writeFileSync(file, 'v: 1\n', { mode: 0o640 });
+    writeFileAtomic(file, 'v: 2\n', { backup: 'bak' });
+    writeFileAtomic(file, 'v: 3\n', { backup: 'bak' });
+    expect(readFileSync(file, 'utf8')).toBe('v: 3\n');
+    expect(readFileSync(`${file}.bak`, 'utf8')).toBe('v: 2\n');
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).sort()).toEqual(['station.yaml', 'station.yaml.bak']);
   });
 });
