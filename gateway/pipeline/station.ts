@@ -54,6 +54,7 @@ export class StationGateway extends EventEmitter {
   /** disk budget (storage.quota_mb; without it, only a full disk makes it evict) */
   readonly quota: StoreQuota;
   readonly startedAt: number;
+  private clockSteppedAt: number | null = null;
   /** the latest QC'd value of each quantity, for displays */
   readonly latest = new Map<Quantity, Observation>();
   /** the station's nowcast (null: nowcast.enabled is false) */
@@ -80,6 +81,10 @@ export class StationGateway extends EventEmitter {
     this.clock = clock;
     this.startedMono = this.time.mono();
     this.startedAt = clock.now();
+    // The watchdog's marks (gateway/service/watchdog.ts) count from a step of the clock.
+    const stepped = () => { this.clockSteppedAt = clock.now(); };
+    this.time.on('synchronised', stepped);
+    this.time.on('corrected', stepped);
     this.warn = new RateLimitedLog(log, clock);
     this.db = openDatabase(config.storage.path);
     this.outbox = new Outbox(this.db, config.station.id);
@@ -225,7 +230,7 @@ export class StationGateway extends EventEmitter {
   /** What the systemd watchdog watches (gateway/service/watchdog.ts): is the pipeline moving? */
   progress() {
     const last = this.sensors.map((x) => x.health.lastObservationAt).filter((t): t is number => t !== null);
-    return { now: this.clock.now(), startedAt: this.startedAt, lastReadingAt: last.length ? Math.max(...last) : null, rawWritten: this.raw.written, uplinkTickAt: this.uplink.lastTickAt };
+    return { now: this.clock.now(), startedAt: this.startedAt, lastReadingAt: last.length ? Math.max(...last) : null, rawWritten: this.raw.written, uplinkTickAt: this.uplink.lastTickAt, clockSteppedAt: this.clockSteppedAt };
   }
 
   /** One line for systemd's STATUS=. */

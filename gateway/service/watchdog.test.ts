@@ -42,6 +42,25 @@ describe('PipelineWatch', () => {
     watch.stop();
   });
 
+  it('a step of the clock by time sync (1970 → today) is not a stall; a real stall after it still is', () => {
+    const clock = new ManualClock(0); // a board without a clock: 1970
+    const p: PipelineProgress = { now: clock.now(), startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: null, clockSteppedAt: null };
+    const watch = new PipelineWatch(windows, () => ({ ...p, now: clock.now() }));
+    clock.advance(5000);
+    p.lastReadingAt = p.uplinkTickAt = clock.now();
+    p.rawWritten = 6;
+    expect(watch.problems()).toEqual([]);
+    // The GNSS time arrives: the clock jumps 56 years; every mark above is in the old time.
+    clock.advance(Date.UTC(2026, 10, 25));
+    expect(watch.problems().length).toBeGreaterThan(0); // without knowing of the step it blames everything
+    p.clockSteppedAt = clock.now();
+    expect(watch.problems()).toEqual([]);
+    // Nothing moves after the step: blamed once the windows have passed since the step.
+    clock.advance(65_000);
+    expect(watch.problems()).toEqual([expect.stringMatching(/no reading from any sensor for 65 s/), expect.stringMatching(/uplink timer has not turned for 65 s/)]);
+    watch.stop();
+  });
+
   it('gives a fresh start the whole window before blaming the sensors', () => {
     const clock = new ManualClock();
     const p: PipelineProgress = { now: clock.now(), startedAt: clock.now(), lastReadingAt: null, rawWritten: 0, uplinkTickAt: clock.now() };
