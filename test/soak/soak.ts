@@ -52,8 +52,10 @@ export interface SoakReport {
   crashes: Array<{ day: number; code: number | null; signal: string | null; stderr: string }>;
   memory: { samples: number; warmupDays: number; rssGrowthMbPerDay: number | null; rssFirstMb: number; rssMaxMb: number; rssLastMb: number; perInstance: Array<{ instance: number; fromDay: number; toDay: number; firstMb: number; lastMb: number; maxMb: number }> };
   disk: { tmpfsMb: number | null; quotaMb: number; reserveMb: number; logCapMb: number; framesMb: number; maxStationDirMb: number; maxDbMb: number; maxWalMb: number; maxLogMb: number; lastStationDirMb: number; capMb: number };
-  data: { minutesSimulated: number; gatewayDownMinutes: number; perSensor: Record<string, number>; expectedPerSensor: number; minRatio: number; duplicateRecords: number; duplicateBatches: number; outboxLeft: number; notAtReceiver: number; evictedUnsentBatches: number };
-  statusPage: { requests: number; failures: number };
+  data: { minutesSimulated: number; gatewayDownMinutes: number; perSensor: Record<string, number>; expectedPerSensor: number; minRatio: number; duplicateRecords: number; duplicateBatches: number; outboxLeft: number; notAtReceiver: number; evictedUnsentBatches: number;
+    /** gaps in each serial sensor's minutes at the receiver; explained: it began while the gateway was stopping, down or starting */
+    gaps: Array<{ sensor: string; day: number; minutes: number; explained: boolean }>; unexplainedGapMinutes: number };
+  statusPage: { requests: number; failures: number; firstFailure: string | null };
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
@@ -109,7 +111,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     let pageUrl: string | null = null;
     const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
     const startGateway = async () => {
-      const logFrom = fileSize(config.log.file);
+      const since = Date.now() - 1000; // pino stamps lines with the real time, not the station's clock
       gw = spawn(process.execPath, [...STATION_NODE_FLAGS, BONIN, 'run', '--config', configPath, '--clock', clock.toSpec()], { stdio: ['ignore', 'ignore', 'pipe'] });
       const child = gw;
       child.stderr!.on('data', (b: Buffer) => {
@@ -123,7 +125,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         restartAfterCrash = true;
       });
       instance++;
-      await waitFor('the gateway status page to listen', () => (pageUrl = pageFromLog(config.log.file, logFrom)) !== null, 60_000, 100);
+      await waitFor('the gateway status page to listen', () => (pageUrl = pageFromLog(config.log.file, since)) !== null, 60_000, 100);
     };
     stops.push(async () => { if (gw && gw.exitCode === null) { gw.kill('SIGKILL'); await exited(gw); } });
     const stopGateway = async (signal: 'SIGTERM' | 'SIGKILL') => {
@@ -140,6 +142,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     await startGateway();
     // the minutes a gateway spends starting (tsx, the database, the first port opens) it is not up: counted as down
     let downMs = clock.now() - start;
+    /** clock-time windows the gateway was stopping, down or starting: a gap in the data there is explained */
+    const stops_: Array<[number, number]> = [[start, clock.now()]];
     const schedule = faultSchedule({ days: o.days, devices: sim.devices.length, seed, camera: sim.cameras.length > 0 });
     const counts: Record<string, number> = {};
     const depth = { link: 0, broker: 0, unplug: new Map<number, number>(), noise: new Map<number, number>() };
@@ -164,6 +168,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
           await stopGateway(f.kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
           await startGateway();
           downMs += clock.now() - t;
+          stops_.push([t, clock.now()]);
           break;
         }
         default: break;
@@ -173,7 +178,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     // The run: faults when due, a sample every simulated hour, the page polled as a phone would.
     const samples: Array<{ x: number; y: number; segment: number }> = [];
     const disk = { maxDir: 0, maxDb: 0, maxWal: 0, maxLog: 0 };
-    const page = { requests: 0, failures: 0 };
+    const page: SoakReport['statusPage'] = { requests: 0, failures: 0, firstFailure: null };
     let next = 0;
     let nextSample = start;
     let nextPoll = start;
@@ -186,6 +191,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         const t = clock.now();
         await startGateway();
         downMs += clock.now() - t;
+        stops_.push([(crashes.at(-1)?.day ?? 0) * DAY + start, clock.now()]);
       }
       while (next < schedule.length && start + schedule[next]!.at <= now) await apply(schedule[next++]!);
       if (now >= nextSample) {
@@ -201,8 +207,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       if (now >= nextPoll && pageUrl) {
         nextPoll += 10 * MIN;
         page.requests++;
-        const ok = await fetch(`${pageUrl}api/status`).then((r) => r.ok, () => false);
-        if (!ok) page.failures++;
+        const why = await fetch(`${pageUrl}api/status`).then((r) => (r.ok ? null : `HTTP ${r.status}`), (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`.trim());
+        if (why) { page.failures++; page.firstFailure ??= `day ${round((now - start) / DAY, 3)}: ${why}`; }
         if (Math.floor((now - start) / HOUR) % 6 === 0) await fetch(`${pageUrl}api/series`).then((r) => r.arrayBuffer(), () => page.failures++);
       }
       if (Date.now() - lastProgress > 30_000) {
@@ -234,6 +240,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     // minRatio is over the serial sensors: a camera has records only for the minutes with a snapshot
     const expected = minutesSimulated - Math.round(downMs / MIN);
     const rc = receiver.store.counts();
+    // Every gap in a serial sensor's minutes at the receiver, and whether a gateway stop explains it.
+    const gaps: SoakReport['data']['gaps'] = [];
+    for (const d of sim.devices) {
+      const ts = (receiver.store.db.prepare("SELECT ts FROM records WHERE station = ? AND sensor = ? AND period = '1min' ORDER BY ts").all(SOAK_STATION, d.name) as Array<{ ts: number }>).map((r) => r.ts);
+      for (let i = 1; i < ts.length; i++) {
+        if (ts[i]! - ts[i - 1]! <= MIN) continue;
+        const from = ts[i - 1]! + MIN;
+        const explained = stops_.some(([a, b]) => from >= a - 5 * MIN && from <= b + 5 * MIN);
+        gaps.push({ sensor: d.name, day: round((from - start) / DAY, 3), minutes: Math.round((ts[i]! - from) / MIN), explained });
+      }
+    }
     const warmupDays = Math.min(1, o.days / 4);
     // after warm-up: each gateway instance's first simulated day (caches, JIT, the nowcast's runtime) is left out of the fit
     const firstX = new Map<number, number>();
@@ -258,7 +275,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         perInstance: bySeg,
       },
       disk: { tmpfsMb: tmpfs ? o.tmpfsMb! : null, quotaMb, reserveMb, logCapMb, framesMb, maxStationDirMb: mb(disk.maxDir), maxDbMb: mb(disk.maxDb), maxWalMb: mb(disk.maxWal), maxLogMb: mb(disk.maxLog), lastStationDirMb: mb(dirBytes(stationDir)), capMb: quotaMb + reserveMb + logCapMb + framesMb + WAL_ALLOWANCE_MB },
-      data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...sim.devices.map((d) => (perSensor[d.name] ?? 0) / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches },
+      data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...sim.devices.map((d) => (perSensor[d.name] ?? 0) / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches, gaps, unexplainedGapMinutes: gaps.filter((g) => !g.explained).reduce((n, g) => n + g.minutes, 0) },
       statusPage: page,
     };
   } finally {
@@ -305,15 +322,23 @@ function fileSize(path: string): number {
   }
 }
 
-/** The status page's URL from the gateway's log (it listens on a free port), written after `from` bytes. */
-function pageFromLog(logFile: string, from: number): string | null {
-  let text = '';
-  try {
-    text = readFileSync(logFile, 'utf8');
-    text = text.length >= from ? text.slice(from) : text; // rotated meanwhile: the new file is all new
-  } catch {
-    return null;
+/**
+ * The status page's URL from the gateway's log (it listens on a free port): the newest
+ * "listening" line stamped at or after `since` (real ms), in the current or a rotated file.
+ */
+function pageFromLog(logFile: string, since: number): string | null {
+  let best: { time: number; port: number } | null = null;
+  for (const f of [logFile, ...Array.from({ length: 9 }, (_, i) => `${logFile}.${i + 1}`)]) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/\{"level":30,"time":(\d+(?:\.\d+)?),[^\n]*"port":(\d+),[^\n]*"msg":"status page: listening"/g)) {
+      const time = Number(m[1]);
+      if (time >= since && (!best || time > best.time)) best = { time, port: Number(m[2]) };
+    }
   }
-  const m = /"port":(\d+),"url":"http:\/\/127\.0\.0\.1:\d+\/","msg":"status page: listening"/.exec(text);
-  return m ? `http://127.0.0.1:${m[1]}/` : null;
+  return best ? `http://127.0.0.1:${best.port}/` : null;
 }
