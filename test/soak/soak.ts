@@ -8,7 +8,7 @@
 // It always ends: the run is N simulated days, and every wait after it has a deadline.
 import Database from 'better-sqlite3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -280,6 +280,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     };
   } finally {
     for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
+    if (!o.dir) rmSync(dir, { recursive: true, force: true }); // a folder of its own (the test's): removed; a given one keeps the run
   }
 }
 
