@@ -280,7 +280,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     };
   } finally {
     for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
-    if (!o.dir) rmSync(dir, { recursive: true, force: true }); // a folder of its own (the test's): removed; a given one keeps the run
+    // a folder of its own (the test's) is removed; a given one keeps the run and its report
+    if (!o.dir) try { rmSync(dir, { recursive: true, force: true }); } catch (e) { say(`soak: could not remove ${dir}: ${(e as Error).message}`); }
   }
 }
 
