@@ -3,10 +3,10 @@
 // gateway (gateway/commands/channel.ts) verifies it. Ed25519 over canonical JSON of the
 // envelope without `sig`, after a fixed context line, so a signature made for a model manifest
 // (same key type, same canonical JSON) can never pass as a command. node:crypto only.
-import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.ts';
+import { ed25519PrivateKey, ed25519PublicKey, keyIdOf, readPem } from './ed25519.ts';
 
 /** The first bytes of every signed command: domain separation from other Ed25519 signatures. */
 export const COMMAND_CONTEXT = 'bonin-cmd-v1\n';
@@ -52,29 +52,10 @@ export function commandSignedBytes(env: UnsignedCommand | CommandEnvelope): Buff
   return Buffer.from(COMMAND_CONTEXT + canonicalJson(rest), 'utf8');
 }
 
-/** A key as a PEM file path or inline PEM text. */
-export function readPem(keyOrPath: string): string {
-  if (keyOrPath.includes('-----BEGIN')) return keyOrPath;
-  if (!existsSync(keyOrPath)) throw new Error(`key file ${keyOrPath} not found`);
-  return readFileSync(keyOrPath, 'utf8');
-}
-
-export function commandPublicKey(keyOrPath: string): KeyObject {
-  const k = createPublicKey(readPem(keyOrPath));
-  if (k.asymmetricKeyType !== 'ed25519') throw new Error(`public key is ${k.asymmetricKeyType}, not ed25519`);
-  return k;
-}
-
-export function commandPrivateKey(keyOrPath: string): KeyObject {
-  const k = createPrivateKey(readPem(keyOrPath));
-  if (k.asymmetricKeyType !== 'ed25519') throw new Error(`private key is ${k.asymmetricKeyType}, not ed25519`);
-  return k;
-}
-
-/** A short name for a public key: the first 16 hex digits of the sha256 of its SPKI DER (same as model keys). */
-export function keyIdOf(pub: KeyObject): string {
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
-}
+/** Keys: a PEM file path or inline PEM, Ed25519 only (core/ed25519.ts, shared with signed models). */
+export { readPem, keyIdOf };
+export const commandPublicKey = ed25519PublicKey;
+export const commandPrivateKey = ed25519PrivateKey;
 
 /** A fresh nonce: 128 random bits, hex. */
 export function newCommandId(): string {

@@ -2,10 +2,11 @@
 // without its `signature` field, written as canonical JSON (keys sorted at every depth, no
 // spaces), so re-indenting the file does not break it; the manifest carries the .tflite's
 // sha256, so the signature covers the network's bytes too. node:crypto only.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../core/canonical-json.ts';
+import { ed25519PrivateKey, ed25519PublicKey, keyIdOf } from '../core/ed25519.ts';
 import { checkManifest, sha256Hex, type ModelManifest } from './manifest.ts';
 
 /** JSON with object keys sorted at every depth and no whitespace (core/canonical-json.ts, shared with signed commands). */
@@ -18,29 +19,10 @@ export function signedBytes(m: ModelManifest | Record<string, unknown>): Buffer 
   return Buffer.from(canonicalJson(rest), 'utf8');
 }
 
-/** A key given as a PEM file path or as inline PEM text (config `nowcast.public_key`). */
-function pemOf(keyOrPath: string): string {
-  if (keyOrPath.includes('-----BEGIN')) return keyOrPath;
-  if (!existsSync(keyOrPath)) throw new Error(`key file ${keyOrPath} not found`);
-  return readFileSync(keyOrPath, 'utf8');
-}
-
-export function loadPublicKey(keyOrPath: string): KeyObject {
-  const k = createPublicKey(pemOf(keyOrPath));
-  if (k.asymmetricKeyType !== 'ed25519') throw new Error(`public key is ${k.asymmetricKeyType}, not ed25519`);
-  return k;
-}
-
-export function loadPrivateKey(keyOrPath: string): KeyObject {
-  const k = createPrivateKey(pemOf(keyOrPath));
-  if (k.asymmetricKeyType !== 'ed25519') throw new Error(`private key is ${k.asymmetricKeyType}, not ed25519`);
-  return k;
-}
-
-/** A short name for a public key: the first 16 hex digits of the sha256 of its SPKI DER. */
-export function keyId(pub: KeyObject): string {
-  return sha256Hex(pub.export({ type: 'spki', format: 'der' })).slice(0, 16);
-}
+/** Keys as a PEM file path or inline PEM text (config `nowcast.public_key`), Ed25519 only, and their ids (core/ed25519.ts). */
+export const loadPublicKey = ed25519PublicKey;
+export const loadPrivateKey = ed25519PrivateKey;
+export const keyId = keyIdOf;
 
 export function generateSigningKeys(): { privatePem: string; publicPem: string; keyId: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
