@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Aedes } from 'aedes';
 import { stringify as toYaml } from 'yaml';
 import { ScaledClock } from '../../core/index.ts';
+import { discoverCameras } from '../../drivers/onvif/index.ts';
 import { Receiver } from '../../hw-sim/receiver/index.ts';
 import { describeSimulation, hasSocat, startSimulation } from '../../hw-sim/index.ts';
 import { loadConfig, validateConfig } from '../config/load.ts';
@@ -69,12 +70,19 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   await receiver.start();
   const kinds = opts.device?.length ? opts.device : ['vaisala-wxt530'];
   // Each camera's password in its own 0600 file, as the station file wants it.
-  const cams = DEMO_CAMERAS.map((c) => ({ ...c, password: randomBytes(9).toString('base64url'), file: join(dir, `${c.id}.password`) }));
+  // A tag in each camera's name keeps this demo's cameras apart from any other simulator's on the network.
+  const tag = randomBytes(2).toString('hex');
+  const cams = DEMO_CAMERAS.map((c) => ({ ...c, name: `${c.name} ${tag}`, password: randomBytes(9).toString('base64url'), file: join(dir, `${c.id}.password`) }));
   for (const c of cams) writeFileSync(c.file, `${c.password}\n`, { mode: 0o600 });
   const sim = await startSimulation({
     clock, scenario: opts.scenario, expose: hasSocat() ? 'pty' : 'tcp', dir, devices: kinds.map((kind) => ({ kind })),
-    cameras: cams.map((c) => ({ name: c.name, user: 'bonin', password: c.password, position: c.position })),
+    cameras: cams.map((c) => ({ name: c.name, user: 'bonin', password: c.password, position: c.position, discovery: true })),
   });
+  // As at a station whose cameras take their addresses from DHCP, the station file names them and
+  // the gateway finds them by WS-Discovery (multicast), when this machine's network carries it;
+  // otherwise it is given their addresses.
+  const found = await discoverCameras({ timeoutMs: 3000 }).catch(() => []);
+  const discovered = cams.every((c) => found.some((f) => f.name === c.name));
 
   // The shipped Chichijima station file, pointed at the simulator, the embedded broker and the demo folder.
   const example = loadConfig(EXAMPLE_CONFIG);
@@ -87,7 +95,10 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
     log: { level: 'info', file: join(dir, 'gateway.log') },
     cameras: {
       frames_quota_mb: 50,
-      devices: cams.map((c, i) => ({ id: c.id, xaddr: sim.cameras[i]!.xaddr, user: 'bonin', password_file: c.file, interval_min: 10, severe_interval_min: 2 })),
+      devices: cams.map((c, i) => ({
+        id: c.id, ...(discovered ? { discover: true, name: c.name } : { xaddr: sim.cameras[i]!.xaddr }),
+        user: 'bonin', password_file: c.file, interval_min: 10, severe_interval_min: 2,
+      })),
     },
   }, EXAMPLE_CONFIG);
   // The station file this demo runs, for a look (or for `bonin run --config` while the simulator runs).
@@ -97,6 +108,7 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
 
   say(`Bonin demo — station ${config.station.id} (${config.station.name}), simulated time ×${opts.speed}`);
   for (const line of describeSimulation(sim).split('\n')) say(`  ${line}`);
+  say(`  cameras:  ${discovered ? 'found by WS-Discovery (the station file names them, the gateway discovers them)' : 'WS-Discovery found nothing here (no multicast on this network): given by address'}`);
   say(`  broker:   ${broker.url} (embedded aedes, MQTT 3.1.1)`);
   say(`  receiver: ${join(dir, 'receiver.db')}; gateway log ${join(dir, 'gateway.log')}`);
   say(`  station file: ${join(dir, 'station.yaml')}; camera frames in ${gateway.cameras?.frames.dir ?? '-'}`);
