@@ -5,6 +5,7 @@
 // byte stream cannot be mistaken for another family's: F9 and F0 are not ASCII, and both
 // the version and the sysex must be well-formed (7-bit payloads) to count.
 import type { Clock } from '../../core/index.ts';
+import { withProbeSession } from '../framing/probe-session.ts';
 import type { Transport } from '../transport/types.ts';
 
 export interface FirmataIdentity {
@@ -56,53 +57,23 @@ export function scanFirmata(bytes: Buffer): FirmataIdentity | null {
 export async function probeFirmata(transport: Transport, clock: Clock, timeoutMs: number): Promise<FirmataProbeResult> {
   const chunks: Buffer[] = [];
   let size = 0;
-  let wake: (() => void) | null = null;
-  const onData = (b: Buffer) => {
+  const onBytes = (b: Buffer) => {
     if (size < 65_536) {
       chunks.push(b);
       size += b.length;
     }
-    wake?.();
   };
   const seen = () => scanFirmata(Buffer.concat(chunks));
-  const deadline = clock.now() + timeoutMs;
-  const waitFor = async (done: () => boolean, untilMs: number) => {
-    while (!done() && clock.now() < untilMs) {
-      await new Promise<void>((resolve) => {
-        const timer = clock.after(Math.max(1, untilMs - clock.now()), resolve);
-        wake = () => {
-          timer.cancel();
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  };
   const complete = () => seen()?.firmware !== undefined;
-
-  const openedHere = !transport.isOpen;
-  const onOpen = () => wake?.();
-  const onError = () => {};
-  transport.on('data', onData);
-  transport.on('open', onOpen);
-  transport.on('error', onError);
-  try {
-    if (openedHere) transport.open();
-    await waitFor(() => transport.isOpen, deadline);
-    if (!transport.isOpen) return { found: false, confidence: 0 };
+  return withProbeSession(transport, clock, timeoutMs, { found: false, confidence: 0 } as FirmataProbeResult, async ({ write, waitFor, deadline }) => {
     // 1. A board that just reset (or a twin that keeps announcing) speaks first.
     await waitFor(complete, clock.now() + (deadline - clock.now()) / 3);
     // 2. Otherwise ask: version and firmware queries only.
-    if (!complete()) transport.write(PROBE_QUERIES);
+    if (!complete()) write(PROBE_QUERIES);
     await waitFor(complete, deadline);
     const id = seen();
     if (!id) return { found: false, confidence: 0 };
     // F9 and two small bytes can occur in noise; only the firmware sysex as well is a board.
     return id.firmware ? { found: true, confidence: 1, identity: id } : { found: false, confidence: 0.3, identity: id };
-  } finally {
-    transport.off('data', onData);
-    transport.off('open', onOpen);
-    if (openedHere) await transport.close();
-    transport.off('error', onError);
-  }
+  }, { onBytes });
 }

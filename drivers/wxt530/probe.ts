@@ -2,7 +2,7 @@
 // data queries. Never a settings command (`aXU,…`, `aXZ…`): a probe during provisioning
 // must leave a working sensor exactly as it was.
 import type { Clock } from '../../core/index.ts';
-import { LineFramer } from '../framing/lines.ts';
+import { withProbeSession } from '../framing/probe-session.ts';
 import type { Transport } from '../transport/types.ts';
 import { isRejection, parseWxtMessage, type WxtParsed } from './parse.ts';
 
@@ -31,47 +31,17 @@ export interface ProbeResult {
  * counts too: any data message seen is evidence.
  */
 export async function probeWxt530(transport: Transport, clock: Clock, timeoutMs: number): Promise<ProbeResult> {
-  const framer = new LineFramer(512);
   const parsed: WxtParsed[] = [];
   const addressReplies: string[] = [];
-  let wake: (() => void) | null = null;
-  const onData = (chunk: Buffer) => {
-    for (const line of framer.push(chunk).lines) {
-      const t = line.trim();
-      if (/^[0-9A-Za-z]$/.test(t)) addressReplies.push(t);
-      const r = parseWxtMessage(line, { sensor: 'probe', ts: clock.now() });
-      if (!isRejection(r) && r.kind !== 'text' && Object.keys(r.fields).length > 0) parsed.push(r);
-    }
-    wake?.();
+  const onLine = (line: string) => {
+    const t = line.trim();
+    if (/^[0-9A-Za-z]$/.test(t)) addressReplies.push(t);
+    const r = parseWxtMessage(line, { sensor: 'probe', ts: clock.now() });
+    if (!isRejection(r) && r.kind !== 'text' && Object.keys(r.fields).length > 0) parsed.push(r);
   };
-  // Resolve when `done()` holds or the deadline passes, whichever first.
-  const deadline = clock.now() + timeoutMs;
-  const waitFor = async (done: () => boolean, untilMs: number) => {
-    while (!done() && clock.now() < untilMs) {
-      await new Promise<void>((resolve) => {
-        const timer = clock.after(Math.max(1, untilMs - clock.now()), resolve);
-        wake = () => {
-          timer.cancel();
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  };
-
-  const openedHere = !transport.isOpen;
-  const onOpen = () => wake?.();
-  const onError = () => {};
-  transport.on('data', onData);
-  transport.on('open', onOpen);
-  transport.on('error', onError);
-  try {
-    if (openedHere) transport.open();
-    await waitFor(() => transport.isOpen, deadline);
-    if (!transport.isOpen) return { found: false, confidence: 0 };
-
+  return withProbeSession(transport, clock, timeoutMs, { found: false, confidence: 0 }, async ({ write, waitFor, deadline }) => {
     // 1. Address query; a device answers with its address alone. Give it a third of the time.
-    transport.write('?\r\n');
+    write('?\r\n');
     const t1 = clock.now() + (deadline - clock.now()) / 3;
     await waitFor(() => addressReplies.length > 0 || parsed.length > 0, t1);
     const address = addressReplies[0] ?? parsed[0]?.address ?? '0';
@@ -80,7 +50,7 @@ export async function probeWxt530(transport: Transport, clock: Clock, timeoutMs:
     //    so fall back to the wind message, which every WXT53x model has.
     for (const cmd of [`${address}R0`, `${address}R1`]) {
       if (parsed.some((p) => p.address === address)) break;
-      transport.write(`${cmd}\r\n`);
+      write(`${cmd}\r\n`);
       await waitFor(() => parsed.some((p) => p.address === address), Math.min(deadline, clock.now() + (deadline - clock.now()) / 2 + 1));
     }
     await waitFor(() => parsed.some((p) => p.address === address), deadline);
@@ -94,10 +64,5 @@ export async function probeWxt530(transport: Transport, clock: Clock, timeoutMs:
     const id = mine.map((p) => p.fields.Id?.text).find((x) => x !== undefined);
     const identity: Wxt530Identity = { crc, messages: [...new Set(mine.map((p) => p.kind))], fields, ...(id ? { id } : {}) };
     return { found: true, address, confidence: crc ? 1 : 0.9, identity };
-  } finally {
-    transport.off('data', onData);
-    transport.off('open', onOpen);
-    if (openedHere) await transport.close();
-    transport.off('error', onError);
-  }
+  }, { maxLineLength: 512, onLine });
 }
