@@ -3,7 +3,7 @@
 // sentences whose checksum verifies count (a WindSonic's STX lines, a WXT's `0R1,…`, an RG-15's
 // `Acc …` never do), so another family is not claimed.
 import type { Clock } from '../../core/index.ts';
-import { LineFramer } from '../framing/lines.ts';
+import { withProbeSession } from '../framing/probe-session.ts';
 import { createTransport } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import { isNmeaRefusal, parseNmeaSentence, SENTENCES } from './parse.ts';
@@ -27,45 +27,16 @@ export interface NmeaProbeResult {
 
 /** Listens for up to `timeoutMs` of clock time (stops early after 2 verified sentences). */
 export async function probeNmea(transport: Transport, clock: Clock, timeoutMs: number): Promise<NmeaProbeResult> {
-  const framer = new LineFramer(256);
   const verified: Array<{ talker: string; type: string; transducers: string[] }> = [];
   let unchecked = 0;
-  let wake: (() => void) | null = null;
-  const onData = (chunk: Buffer) => {
-    for (const line of framer.push(chunk).lines) {
-      const r = parseNmeaSentence(line, { sensor: 'probe', ts: clock.now() });
-      if (isNmeaRefusal(r) || r.rejections.length > r.observations.length) continue;
-      if (!r.checksum) unchecked++;
-      else verified.push({ talker: r.talker, type: r.type, transducers: r.observations.map((o) => o.sensor.split('/')[1]).filter((x): x is string => !!x) });
-    }
-    wake?.();
+  const onLine = (line: string) => {
+    const r = parseNmeaSentence(line, { sensor: 'probe', ts: clock.now() });
+    if (isNmeaRefusal(r) || r.rejections.length > r.observations.length) return;
+    if (!r.checksum) unchecked++;
+    else verified.push({ talker: r.talker, type: r.type, transducers: r.observations.map((o) => o.sensor.split('/')[1]).filter((x): x is string => !!x) });
   };
-  const onOpen = () => wake?.();
-  const onError = () => {};
-  const deadline = clock.now() + timeoutMs;
-  const done = () => verified.length >= 2;
-  const openedHere = !transport.isOpen;
-  transport.on('data', onData);
-  transport.on('open', onOpen);
-  transport.on('error', onError);
-  try {
-    if (openedHere) transport.open();
-    while (!done() && clock.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = clock.after(Math.max(1, deadline - clock.now()), resolve);
-        wake = () => {
-          timer.cancel();
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  } finally {
-    transport.off('data', onData);
-    transport.off('open', onOpen);
-    if (openedHere) await transport.close();
-    transport.off('error', onError);
-  }
+  // Listen only: a talker needs no question.
+  await withProbeSession(transport, clock, timeoutMs, null, ({ waitFor, deadline }) => waitFor(() => verified.length >= 2, deadline), { onLine });
   if (verified.length === 0) return unchecked >= 2 ? { found: true, confidence: 0.5, identity: { talkers: [], sentences: [], transducers: [] } } : { found: false, confidence: 0 };
   const uniq = (xs: string[]) => [...new Set(xs)].sort();
   return {

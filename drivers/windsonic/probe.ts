@@ -4,7 +4,7 @@
 // provisioning must leave a working sensor as it was. Only STX lines whose XOR checksum
 // verifies count, so NMEA, WXT and RG-15 lines are never claimed.
 import type { Clock } from '../../core/index.ts';
-import { LineFramer } from '../framing/lines.ts';
+import { withProbeSession } from '../framing/probe-session.ts';
 import { createTransport } from '../transport/index.ts';
 import type { Transport } from '../transport/types.ts';
 import { isWindsonicRefusal, parseWindsonicLine } from './parse.ts';
@@ -29,71 +29,38 @@ export interface WindsonicProbeResult {
 }
 
 export async function probeWindsonic(transport: Transport, clock: Clock, timeoutMs: number, nodes: readonly string[] = ['Q']): Promise<WindsonicProbeResult> {
-  const framer = new LineFramer(128);
   const seen: Array<{ node: string; unit: string; status: string }> = [];
   const banner: string[] = [];
   const identifiers: string[] = [];
-  let wake: (() => void) | null = null;
-  const onData = (chunk: Buffer) => {
-    for (const line of framer.push(chunk).lines) {
-      const r = parseWindsonicLine(line, { sensor: 'probe', ts: clock.now() });
-      if (isWindsonicRefusal(r)) continue;
-      if (r.kind === 'text') {
-        if (/^[A-Z]$/.test(r.text)) identifiers.push(r.text); // reply to `?&`
-        else if (/windsonic|gill/i.test(r.text)) banner.push(r.text);
-      } else if (r.checksum) seen.push({ node: r.node, unit: r.unit, status: r.status.code });
-    }
-    wake?.();
+  const onLine = (line: string) => {
+    const r = parseWindsonicLine(line, { sensor: 'probe', ts: clock.now() });
+    if (isWindsonicRefusal(r)) return;
+    if (r.kind === 'text') {
+      if (/^[A-Z]$/.test(r.text)) identifiers.push(r.text); // reply to `?&`
+      else if (/windsonic|gill/i.test(r.text)) banner.push(r.text);
+    } else if (r.checksum) seen.push({ node: r.node, unit: r.unit, status: r.status.code });
   };
-  const waitFor = async (until: number) => {
-    while (seen.length === 0 && clock.now() < until) {
-      await new Promise<void>((resolve) => {
-        const timer = clock.after(Math.max(1, until - clock.now()), resolve);
-        wake = () => {
-          timer.cancel();
-          resolve();
-        };
-      });
-      wake = null;
-    }
-  };
-  const onOpen = () => wake?.();
-  const onError = () => {};
-  const deadline = clock.now() + timeoutMs;
-  const openedHere = !transport.isOpen;
   let polled = false;
-  transport.on('data', onData);
-  transport.on('open', onOpen);
-  transport.on('error', onError);
-  try {
-    if (openedHere) transport.open();
-    while (!transport.isOpen && clock.now() < deadline) await new Promise<void>((r) => { const t = clock.after(20, r); wake = () => { t.cancel(); r(); }; });
-    wake = null;
+  await withProbeSession(transport, clock, timeoutMs, null, async ({ write, waitFor, deadline }) => {
+    const data = () => seen.length > 0;
     // Continuous output comes once a second at most settings: listen for half the time.
-    await waitFor(clock.now() + (deadline - clock.now()) / 2);
-    if (seen.length === 0 && transport.isOpen) {
-      polled = true;
-      // `?&` asks a polled unit for its identifier (one letter); then poll that letter the
-      // manual's way (`?`, letter, `!`), falling back to the given letters.
-      transport.write('?&');
-      const askedUntil = Math.min(deadline, clock.now() + (deadline - clock.now()) / 3);
-      while (identifiers.length === 0 && clock.now() < askedUntil) await waitFor(Math.min(askedUntil, clock.now() + 50));
-      transport.write('!');
-      for (const node of [...new Set([...identifiers, ...nodes])]) {
-        transport.write(`?${node}`);
-        await waitFor(Math.min(deadline, clock.now() + (deadline - clock.now()) / 2 + 1));
-        transport.write('!'); // polling disabled again, as it was
-        if (seen.length > 0) break;
-      }
-      // Give the `!` time to leave before the port closes: a close drops unsent bytes.
-      await new Promise<void>((r) => clock.after(100, r));
+    await waitFor(data, clock.now() + (deadline - clock.now()) / 2);
+    if (data() || !transport.isOpen) return;
+    polled = true;
+    // `?&` asks a polled unit for its identifier (one letter); then poll that letter the
+    // manual's way (`?`, letter, `!`), falling back to the given letters.
+    write('?&');
+    await waitFor(() => identifiers.length > 0 || data(), Math.min(deadline, clock.now() + (deadline - clock.now()) / 3));
+    write('!');
+    for (const node of [...new Set([...identifiers, ...nodes])]) {
+      write(`?${node}`);
+      await waitFor(data, Math.min(deadline, clock.now() + (deadline - clock.now()) / 2 + 1));
+      write('!'); // polling disabled again, as it was
+      if (data()) break;
     }
-  } finally {
-    transport.off('data', onData);
-    transport.off('open', onOpen);
-    if (openedHere) await transport.close();
-    transport.off('error', onError);
-  }
+    // Give the `!` time to leave before the port closes: a close drops unsent bytes.
+    await new Promise<void>((r) => clock.after(100, r));
+  }, { maxLineLength: 128, onLine });
   const last = seen.at(-1);
   if (!last) return banner.length > 0 ? { found: false, confidence: 0.4 } : { found: false, confidence: 0 };
   return { found: true, confidence: 1, identity: { node: last.node, mode: polled ? 'polled' : 'continuous', unit: last.unit, status: last.status, banner } };
