@@ -19,3 +19,27 @@ export interface SimDevice {
   start(): void;
   stop(): void;
 }
+
+/**
+ * What every serial twin shares: the link it is attached to (bytes from a link it has been
+ * moved off are ignored, as after an unplug) and its faults, which `setFaults` merges.
+ * A talker that never listens (the NMEA twin) keeps the default `receive`, which drops them.
+ */
+export abstract class SerialTwin<F extends object> {
+  protected link: DeviceLink | null = null;
+  protected faults = {} as F;
+
+  attach(link: DeviceLink): void {
+    this.link = link;
+    link.onData((b) => {
+      if (this.link === link) this.receive(b);
+    });
+  }
+
+  setFaults(f: Partial<F>): void {
+    this.faults = { ...this.faults, ...f };
+  }
+
+  /** Bytes from the host (any chunking). */
+  protected receive(_bytes: Buffer): void {}
+}

@@ -11,7 +11,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import { dewPoint } from '../weather/physics.ts';
 import type { TruthSample, WeatherScenario } from '../weather/types.ts';
-import type { DeviceLink, SimDevice } from './link.ts';
+import { SerialTwin, type SimDevice } from './link.ts';
 import { seededRandom } from './line-faults.ts';
 import { faultyBytes, type LineFaults } from './nmea-faults.ts';
 import { mda, mta, mwd, mwv, rmc, vwr, xdr, zda, type NmeaSpeedUnit } from './nmea-format.ts';
@@ -45,7 +45,7 @@ interface Reading {
   pressure: number;
 }
 
-export class NmeaTwin implements SimDevice {
+export class NmeaTwin extends SerialTwin<LineFaults & { void?: boolean }> implements SimDevice {
   readonly name: string;
   readonly kind = 'nmea-0183';
   readonly talker: string;
@@ -55,15 +55,14 @@ export class NmeaTwin implements SimDevice {
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
-  private link: DeviceLink | null = null;
   private running = false;
   private timers: Timer[] = [];
-  private faults: LineFaults & { void?: boolean } = {};
   private spikeArmed = false;
   private last: Reading | null = null;
   private readonly position: [number, number];
 
   constructor(opts: NmeaTwinOptions) {
+    super();
     this.clock = opts.clock;
     this.scenario = opts.scenario;
     this.talker = opts.talker ?? 'WI';
@@ -76,9 +75,6 @@ export class NmeaTwin implements SimDevice {
     this.position = [opts.latitude ?? 27.0917, opts.longitude ?? 142.1917];
   }
 
-  attach(link: DeviceLink): void {
-    this.link = link; // bytes from the host are ignored: see the header
-  }
 
   start(): void {
     if (this.running) return;
@@ -95,9 +91,6 @@ export class NmeaTwin implements SimDevice {
   }
 
   /** Faults as in nmea-faults.ts, plus `void`: MWV says status V with blank values. */
-  setFaults(f: Partial<LineFaults & { void?: boolean }>): void {
-    this.faults = { ...this.faults, ...f };
-  }
 
   clearFaults(): void {
     this.faults = {};

@@ -5,7 +5,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import { sumChecksum, xorChecksum } from '../../core/checksums.ts';
 import type { WeatherScenario } from '../weather/types.ts';
-import type { DeviceLink, SimDevice } from './link.ts';
+import { SerialTwin, type SimDevice } from './link.ts';
 import { garbage, rateOf, seededRandom, tear, type FaultRate } from './line-faults.ts';
 
 export type PtbTwinModel = 'PTB330' | 'PTB210';
@@ -40,7 +40,7 @@ export interface PtbTwinOptions {
   name?: string;
 }
 
-export class PtbTwin implements SimDevice {
+export class PtbTwin extends SerialTwin<PtbFaults> implements SimDevice {
   readonly name: string;
   readonly kind: string;
   readonly model: PtbTwinModel;
@@ -55,15 +55,14 @@ export class PtbTwin implements SimDevice {
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
-  private link: DeviceLink | null = null;
   private running = false;
   private runTimer: Timer | null = null;
   private rx = '';
-  private faults: PtbFaults = {};
   private spikeArmed = false;
   private last: number | null = null;
 
   constructor(o: PtbTwinOptions) {
+    super();
     this.clock = o.clock;
     this.scenario = o.scenario;
     this.model = o.model ?? 'PTB330';
@@ -78,12 +77,6 @@ export class PtbTwin implements SimDevice {
     this.rand = seededRandom(o.seed ?? 1);
   }
 
-  attach(link: DeviceLink): void {
-    this.link = link;
-    link.onData((b) => {
-      if (this.link === link) this.receive(b);
-    });
-  }
 
   start(): void {
     if (this.running) return;
@@ -96,9 +89,6 @@ export class PtbTwin implements SimDevice {
     this.halt();
   }
 
-  setFaults(f: Partial<PtbFaults>): void {
-    this.faults = { ...this.faults, ...f };
-  }
 
   clearFaults(): void {
     this.faults = {};
@@ -174,7 +164,7 @@ export class PtbTwin implements SimDevice {
     this.runTimer = null;
   }
 
-  private receive(bytes: Buffer): void {
+  protected override receive(bytes: Buffer): void {
     if (!this.running) return;
     this.rx += bytes.toString('latin1');
     const parts = this.rx.split(/\r\n|\r|\n/);

@@ -8,7 +8,7 @@
 // a data line whenever the accumulation count changes (checked each second), nothing when dry.
 import type { Clock, Timer } from '../../core/clock.ts';
 import { toSecond, type WeatherScenario } from '../weather/types.ts';
-import type { DeviceLink, SimDevice } from './link.ts';
+import { SerialTwin, type SimDevice } from './link.ts';
 import { garbage, rateOf, seededRandom, tear, type FaultRate } from './line-faults.ts';
 
 const BAUDS = [1200, 2400, 4800, 9600, 19200, 38400, 57600];
@@ -38,7 +38,7 @@ export interface Rg15TwinOptions {
   name?: string;
 }
 
-export class Rg15Twin implements SimDevice {
+export class Rg15Twin extends SerialTwin<Rg15Faults> implements SimDevice {
   readonly name: string;
   readonly kind = 'hydreon-rg15';
   mode: 'polling' | 'continuous';
@@ -53,11 +53,9 @@ export class Rg15Twin implements SimDevice {
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
-  private link: DeviceLink | null = null;
   private running = false;
   private tick: Timer | null = null;
   private rx = '';
-  private faults: Rg15Faults = {};
   // Counters as cumulative truth at their reset instants: Total since power-up/O, Event since
   // the rain began, Acc since the last report. The count is truncated to the resolution step.
   private totalBase = 0;
@@ -69,6 +67,7 @@ export class Rg15Twin implements SimDevice {
   private stuckLine: string | null = null;
 
   constructor(o: Rg15TwinOptions) {
+    super();
     this.clock = o.clock;
     this.scenario = o.scenario;
     this.mode = o.mode ?? 'polling';
@@ -79,12 +78,6 @@ export class Rg15Twin implements SimDevice {
     this.rand = seededRandom(o.seed ?? 1);
   }
 
-  attach(link: DeviceLink): void {
-    this.link = link;
-    link.onData((b) => {
-      if (this.link === link) this.receive(b);
-    });
-  }
 
   /** Power on: banner, counters at 0, continuous output if so set. */
   start(): void {
@@ -100,9 +93,6 @@ export class Rg15Twin implements SimDevice {
     this.tick = null;
   }
 
-  setFaults(f: Partial<Rg15Faults>): void {
-    this.faults = { ...this.faults, ...f };
-  }
 
   clearFaults(): void {
     this.faults = {};
@@ -197,7 +187,7 @@ export class Rg15Twin implements SimDevice {
     this.link?.write(text);
   }
 
-  private receive(bytes: Buffer): void {
+  protected override receive(bytes: Buffer): void {
     if (!this.running) return;
     this.rx += bytes.toString('latin1');
     const parts = this.rx.split(/\r\n|\r|\n/);

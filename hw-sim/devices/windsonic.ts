@@ -8,7 +8,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import { xorChecksum } from '../../core/checksums.ts';
 import type { WeatherScenario } from '../weather/types.ts';
-import type { DeviceLink, SimDevice } from './link.ts';
+import { SerialTwin, type SimDevice } from './link.ts';
 import { seededRandom } from './line-faults.ts';
 import { faultyBytes, type LineFaults } from './nmea-faults.ts';
 
@@ -46,7 +46,7 @@ export interface WindsonicTwinOptions {
   name?: string;
 }
 
-export class WindsonicTwin implements SimDevice {
+export class WindsonicTwin extends SerialTwin<WindsonicFaults> implements SimDevice {
   readonly name: string;
   readonly kind = 'gill-windsonic';
   readonly node: string;
@@ -56,17 +56,16 @@ export class WindsonicTwin implements SimDevice {
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
-  private link: DeviceLink | null = null;
   private running = false;
   private configuring = false;
   private pollEnabled = false;
   private timer: Timer | null = null;
   private rx = '';
-  private faults: WindsonicFaults = {};
   private spikeArmed = false;
   private last: { dir: number; speed: number } | null = null;
 
   constructor(opts: WindsonicTwinOptions) {
+    super();
     this.clock = opts.clock;
     this.scenario = opts.scenario;
     this.node = opts.node ?? 'Q';
@@ -77,12 +76,6 @@ export class WindsonicTwin implements SimDevice {
     this.name = opts.name ?? 'windsonic';
   }
 
-  attach(link: DeviceLink): void {
-    this.link = link;
-    link.onData((b) => {
-      if (this.link === link) this.receive(b);
-    });
-  }
 
   /** Power on: the banner, then data every second (continuous mode). */
   start(): void {
@@ -102,9 +95,6 @@ export class WindsonicTwin implements SimDevice {
     this.timer = null;
   }
 
-  setFaults(f: Partial<WindsonicFaults>): void {
-    this.faults = { ...this.faults, ...f };
-  }
 
   clearFaults(): void {
     this.faults = {};
@@ -152,7 +142,7 @@ export class WindsonicTwin implements SimDevice {
 
   // Commands are single characters (`?`, `!`, the node letter, `*`) except `Q` CR to leave
   // configuration mode, so bytes are handled one by one.
-  private receive(bytes: Buffer): void {
+  protected override receive(bytes: Buffer): void {
     if (!this.running) return;
     for (const ch of bytes.toString('latin1')) {
       if (this.configuring) {

@@ -11,7 +11,7 @@
 import type { Clock, Timer } from '../../core/clock.ts';
 import { vaisalaCrc } from '../../core/checksums.ts';
 import { toSecond, type TruthSample, type WeatherScenario } from '../weather/types.ts';
-import type { DeviceLink, SimDevice } from './link.ts';
+import { SerialTwin, type SimDevice } from './link.ts';
 import { corruptCrc, garbage, rateOf, seededRandom, tear, type FaultRate } from './line-faults.ts';
 import {
   compositeFields, frame, ptuFields, rainFields, summariseWind, supervisorFields, textReply, windFields,
@@ -70,7 +70,7 @@ export interface Wxt530Options {
   name?: string;
 }
 
-export class Wxt530Twin implements SimDevice {
+export class Wxt530Twin extends SerialTwin<Wxt530Faults> implements SimDevice {
   readonly name: string;
   readonly kind = 'vaisala-wxt530';
   address: string;
@@ -79,11 +79,9 @@ export class Wxt530Twin implements SimDevice {
   private readonly clock: Clock;
   private readonly scenario: WeatherScenario;
   private readonly rand: () => number;
-  private link: DeviceLink | null = null;
   private running = false;
   private timers: Timer[] = [];
   private rx = '';
-  private faults: Wxt530Faults = {};
   private spikes = { wind: false, ptu: false };
   private last: { wind?: WindValues; ptu?: PtuValues; rain?: RainValues; sup?: SupervisorValues } = {};
   // Rain counter state: truth's cumulative rain at the last reset, and the rain-duration
@@ -94,6 +92,7 @@ export class Wxt530Twin implements SimDevice {
   private rainWasOn = false;
 
   constructor(opts: Wxt530Options) {
+    super();
     this.clock = opts.clock;
     this.scenario = opts.scenario;
     this.address = opts.address ?? '0';
@@ -104,12 +103,6 @@ export class Wxt530Twin implements SimDevice {
     this.resetRain();
   }
 
-  attach(link: DeviceLink): void {
-    this.link = link;
-    link.onData((b) => {
-      if (this.link === link) this.receive(b);
-    });
-  }
 
   /** Power on: answer commands and, in modes A/a, start the automatic messages. */
   start(): void {
@@ -124,9 +117,6 @@ export class Wxt530Twin implements SimDevice {
     this.cancelTimers();
   }
 
-  setFaults(f: Partial<Wxt530Faults>): void {
-    this.faults = { ...this.faults, ...f };
-  }
 
   clearFaults(): void {
     this.faults = {};
@@ -266,7 +256,7 @@ export class Wxt530Twin implements SimDevice {
 
   // ---- commands --------------------------------------------------------------------------
 
-  private receive(bytes: Buffer): void {
+  protected override receive(bytes: Buffer): void {
     if (!this.running) return;
     this.rx += bytes.toString('latin1');
     // Commands end CR LF; a lone CR or LF also ends one (terminals), empty lines are nothing.
