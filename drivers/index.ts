@@ -4,7 +4,7 @@ export type { Driver, DriverState, DriverStats } from './driver.ts';
 export { LINE_PARSERS, isRefusal, type LineParser, type LineParse } from './parsers.ts';
 export { MemoryTransport } from './transport/memory.ts';
 export { LineFramer, type FramedChunk } from './framing/lines.ts';
-export { parseWxtMessage, isRejection, printable, type WxtParsed, type WxtField, type ParseContext } from './wxt530/parse.ts';
+export { parseWxtMessage, isRejection, type WxtParsed, type WxtField, type ParseContext } from './wxt530/parse.ts';
 export { FIELDS as WXT530_FIELDS, MESSAGE_KINDS as WXT530_MESSAGE_KINDS, type WxtKind, type FieldSpec as Wxt530FieldSpec } from './wxt530/fields.ts';
 export { Wxt530Driver, type Wxt530Options, type Wxt530State, type Wxt530Stats } from './wxt530/driver.ts';
 export { probeWxt530, type ProbeResult, type Wxt530Identity } from './wxt530/probe.ts';

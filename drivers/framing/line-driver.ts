@@ -7,13 +7,9 @@ import type { Clock, Observation, Rejection, Timer } from '../../core/index.ts';
 import type { Driver, DriverState, DriverStats } from '../driver.ts';
 import type { Transport } from '../transport/types.ts';
 import { TransportListener } from '../transport/listener.ts';
-import { LineFramer } from './lines.ts';
+import { LineFramer, printableLine } from './lines.ts';
 
-/** Control and 8-bit bytes as \xNN, at most 120 characters: safe in a log line. */
-export function printableLine(s: string): string {
-  const cut = s.length > 120 ? s.slice(0, 120) + '…' : s;
-  return cut.replace(/[^\x20-\x7e…]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { printableLine } from './lines.ts';
 
 export interface LineDriverOptions {
   sensor: string;

@@ -53,3 +53,24 @@ export class LineFramer {
     return this.buf.length;
   }
 }
+
+/** Control and 8-bit bytes as \xNN, at most 120 characters: safe in a log line. */
+export function printableLine(s: string): string {
+  const cut = s.length > 120 ? s.slice(0, 120) + '…' : s;
+  return cut.replace(/[^\x20-\x7e…]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The reason a parser gives the line noise `splitLineNoise` found. */
+export const LINE_NOISE = 'line noise before message';
+
+/**
+ * A device line without its CR LF, and the line noise in front of it: a power-up glitch or
+ * wrong-baud bytes often prefix the first good line with control or 8-bit bytes. Those
+ * cannot be part of a message, so they are split off for the parser to report; a printable
+ * prefix is indistinguishable from a garbled message and stays for the parser to refuse.
+ */
+export function splitLineNoise(line: string): { text: string; noise: string | null } {
+  const text = line.replace(/[\r\n]+$/, '');
+  const m = /^[^\x20-\x7e]+/.exec(text);
+  return m ? { text: text.slice(m[0].length), noise: m[0] } : { text, noise: null };
+}

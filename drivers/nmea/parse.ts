@@ -3,7 +3,7 @@
 // (bad checksum, not NMEA, unsupported type) is a Rejection; a sentence with some bad fields
 // keeps its good fields and reports each bad one. Empty fields are absent, never zero.
 import { convert, xorChecksum, type Observation, type Qc, type Quantity, type Rejection } from '../../core/index.ts';
-import { printable } from '../wxt530/parse.ts';
+import { printableLine } from '../framing/lines.ts';
 
 export interface NmeaContext {
   sensor: string;
@@ -59,7 +59,7 @@ export function isNmeaRefusal(x: NmeaParsed | Rejection): x is Rejection {
 
 export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | Rejection {
   const rejections: Rejection[] = [];
-  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printable(raw), reason });
+  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printableLine(raw), reason });
   let text = line.replace(/[\r\n]+$/, '');
   // `$` starts every sentence; whatever comes before it (noise, the rest of a torn line) is reported.
   const dollar = text.indexOf('$');
@@ -83,7 +83,7 @@ export function parseNmeaSentence(line: string, ctx: NmeaContext): NmeaParsed | 
   let checksum = false;
   if (star !== undefined) {
     const want = xorChecksum(text.slice(1, text.indexOf('*')));
-    if (!/^\*[0-9A-Fa-f]{2}$/.test(star)) return reject(line, `garbled checksum ${printable(star)}`);
+    if (!/^\*[0-9A-Fa-f]{2}$/.test(star)) return reject(line, `garbled checksum ${printableLine(star)}`);
     if (star.slice(1).toUpperCase() !== want) return reject(line, `checksum mismatch: got ${star.slice(1)}, computed ${want}`);
     checksum = true;
   }

@@ -4,7 +4,7 @@
 // the ERR flags of each transducer, `OK` for a stable pressure, and an optional checksum at
 // the end (CS2 sum mod 256, CS4 sum mod 65536, CSX NMEA XOR, hex, over everything before it).
 import { convert, sumChecksum, xorChecksum, type Observation, type Qc, type Quantity, type Rejection } from '../../core/index.ts';
-import { printableLine } from '../framing/line-driver.ts';
+import { LINE_NOISE, printableLine, splitLineNoise } from '../framing/lines.ts';
 
 export type PtbChecksum = 'CS2' | 'CS4' | 'CSX';
 /** 'auto': verify a trailing checksum when one is there; a named kind: it must be there and verify. */
@@ -67,12 +67,10 @@ export function isPtbRefusal(x: PtbParsed | Rejection): x is Rejection {
 export function parsePtbLine(line: string, ctx: { sensor: string; ts: number }, mode: PtbChecksumMode = 'auto'): PtbParsed | Rejection {
   const rejections: Rejection[] = [];
   const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printableLine(raw), reason });
-  let text = line.replace(/[\r\n]+$/, '');
-  const noise = /^[^\x20-\x7e]+/.exec(text);
-  if (noise) {
-    rejections.push(reject(noise[0], 'line noise before message'));
-    text = text.slice(noise[0].length);
-  }
+  const split = splitLineNoise(line);
+  const noise = split.noise;
+  let text = split.text;
+  if (noise !== null) rejections.push(reject(noise, LINE_NOISE));
   if (text.trim() === '') return reject(line, noise ? 'line noise only' : 'empty line');
   if (/[^\x20-\x7e\t]/.test(text)) return reject(line, 'control or 8-bit bytes inside the line');
   const trimmed = text.trim();
@@ -168,7 +166,7 @@ export function parsePtbLine(line: string, ctx: { sensor: string; ts: number }, 
   }
   if (label !== null) rejections.push(reject(label, `label ${label} without a value`));
   if (fields.length === 0) {
-    const why = rejections.filter((r) => r.reason !== 'line noise before message').map((r) => r.reason);
+    const why = rejections.filter((r) => r.reason !== LINE_NOISE).map((r) => r.reason);
     return reject(line, why.length ? `no readable value in the line: ${why.join('; ')}` : 'not a barometer reading');
   }
   const seen = new Set<Quantity>();

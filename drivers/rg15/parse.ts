@@ -10,7 +10,7 @@
 // it against the last stored counter), RInt as rainfall_rate. Acc ("since the last report")
 // and EventAcc are parsed but not reported: counting them as well would count rain twice.
 import { convert, type Observation, type Qc, type Quantity, type Rejection } from '../../core/index.ts';
-import { printableLine } from '../framing/line-driver.ts';
+import { LINE_NOISE, printableLine, splitLineNoise } from '../framing/lines.ts';
 
 export const RG15_FAULT_WORDS = ['LensBad', 'EmSat', 'TooCold'] as const;
 export type Rg15Fault = (typeof RG15_FAULT_WORDS)[number];
@@ -43,12 +43,10 @@ export function isRg15Refusal(x: Rg15Parsed | Rejection): x is Rejection {
 export function parseRg15Line(line: string, ctx: { sensor: string; ts: number }): Rg15Parsed | Rejection {
   const rejections: Rejection[] = [];
   const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printableLine(raw), reason });
-  let text = line.replace(/[\r\n]+$/, '');
-  const noise = /^[^\x20-\x7e]+/.exec(text);
-  if (noise) {
-    rejections.push(reject(noise[0], 'line noise before message'));
-    text = text.slice(noise[0].length);
-  }
+  const split = splitLineNoise(line);
+  const noise = split.noise;
+  let text = split.text;
+  if (noise !== null) rejections.push(reject(noise, LINE_NOISE));
   text = text.trim();
   if (text === '') return reject(line, noise ? 'line noise only' : 'empty line');
   if (/[^\x20-\x7e]/.test(text)) return reject(line, 'control or 8-bit bytes inside the line');

@@ -5,7 +5,7 @@
 // only the quantities the ASCII driver reports, under the sensor's own id.
 import type { Observation, Quantity, Rejection } from '../../core/index.ts';
 import { isNmeaRefusal, parseNmeaSentence, type NmeaParsed } from '../nmea/parse.ts';
-import { printableLine as printable } from '../framing/line-driver.ts';
+import { printableLine as printable } from '../framing/lines.ts';
 
 /** For each quantity the NMEA parser gives an XDR type, the WXT id offset (from A) that is reported, and as what. Others (Dn/Dx, Sn, internal and aux temperatures, hail, peaks) are dropped. */
 const WXT_IDS: Partial<Record<Quantity, Record<number, Quantity>>> = {

@@ -4,7 +4,7 @@
 // Lines without STX are the power-up banner or configuration text: returned as text, not
 // data. Errors are values: a line that cannot be trusted is a Rejection.
 import { convert, xorChecksum, type Observation, type Qc, type Rejection } from '../../core/index.ts';
-import { printable } from '../wxt530/parse.ts';
+import { printableLine } from '../framing/lines.ts';
 
 export interface WindsonicContext {
   sensor: string;
@@ -76,7 +76,7 @@ const DATA = /^\x02([A-Z]),(\d{1,3})?,([+-]?\d+(?:\.\d+)?),([A-Z]),([0-9A-F]{2})
 
 export function parseWindsonicLine(line: string, ctx: WindsonicContext): WindsonicParsed | Rejection {
   const rejections: Rejection[] = [];
-  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printable(raw), reason });
+  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printableLine(raw), reason });
   let text = line.replace(/[\r\n]+$/, '');
   const stx = text.indexOf('\x02');
   if (stx === -1) {
@@ -101,7 +101,7 @@ export function parseWindsonicLine(line: string, ctx: WindsonicContext): Windson
   const [, node, dirText, speedText, unit, code, sum] = m as unknown as [string, string, string | undefined, string, string, string, string];
   let checksum = false;
   if (sum !== '') {
-    if (!/^[0-9A-Fa-f]{2}$/.test(sum)) return reject(line, `garbled checksum ${printable(sum)}`);
+    if (!/^[0-9A-Fa-f]{2}$/.test(sum)) return reject(line, `garbled checksum ${printableLine(sum)}`);
     const want = xorChecksum(text.slice(1, text.indexOf('\x03')));
     if (sum.toUpperCase() !== want) return reject(line, `checksum mismatch: got ${sum}, computed ${want}`);
     checksum = true;

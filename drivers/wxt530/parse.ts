@@ -3,6 +3,7 @@
 // values: a line that cannot be trusted at all is a Rejection; a message with some bad
 // fields keeps its good fields and reports each bad one.
 import { vaisalaCrc, type Observation, type Qc, type Rejection } from '../../core/index.ts';
+import { LINE_NOISE, printableLine, splitLineNoise } from '../framing/lines.ts';
 import { FIELDS, MESSAGE_KINDS, TEXT_FIELDS, type WxtKind } from './fields.ts';
 
 export interface WxtField {
@@ -61,17 +62,12 @@ const TEXT = /^([0-9A-Za-z])([Tt])X,(.*)$/s;
 
 export function parseWxtMessage(line: string, ctx: ParseContext): WxtParsed | Rejection {
   const rejections: Rejection[] = [];
-  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printable(raw), reason });
+  const reject = (raw: string, reason: string): Rejection => ({ ts: ctx.ts, sensor: ctx.sensor, raw: printableLine(raw), reason });
 
-  let text = line.replace(/[\r\n]+$/, '');
-  // Line noise (power-up glitch, wrong-baud bytes) often prefixes the first good line with
-  // control or 8-bit bytes. Those cannot be part of a message, so strip and report them;
-  // any printable prefix is indistinguishable from a garbled message and fails below.
-  const noise = /^[^\x20-\x7e]+/.exec(text);
-  if (noise) {
-    rejections.push(reject(noise[0], 'line noise before message'));
-    text = text.slice(noise[0].length);
-  }
+  const split = splitLineNoise(line);
+  const noise = split.noise;
+  let text = split.text;
+  if (noise !== null) rejections.push(reject(noise, LINE_NOISE));
   if (text.length === 0) return reject(line, noise ? 'line noise only' : 'empty line');
 
   const tx = TEXT.exec(text);
@@ -89,7 +85,7 @@ export function parseWxtMessage(line: string, ctx: ParseContext): WxtParsed | Re
     const body = text.slice(0, -3);
     const got = text.slice(-3);
     const want = vaisalaCrc(body);
-    if (got !== want) return reject(line, `CRC mismatch: got ${printable(got)}, computed ${want}`);
+    if (got !== want) return reject(line, `CRC mismatch: got ${printableLine(got)}, computed ${want}`);
     text = body;
     crc = true;
   }
@@ -170,7 +166,3 @@ function round6(v: number): number {
 }
 
 /** Log-safe excerpt: control and 8-bit bytes as \xNN, at most 120 characters. */
-export function printable(s: string): string {
-  const cut = s.length > 120 ? s.slice(0, 120) + '…' : s;
-  return cut.replace(/[^\x20-\x7e…]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
