@@ -74,6 +74,15 @@ async function drained(gateway: StationGateway, path: string) {
 }
 
 /**
+ * Wait for the five minutes checkDelivered asks for. A fixed sleep is not enough: on a loaded
+ * machine the gateway's first reading can come a real second or two (a simulated minute at
+ * 30×) after its start, so its first minute is one later (CI saw 4 minutes once).
+ */
+async function minutesArrived(receiver: Receiver, sensor: string) {
+  await waitFor(`five ${sensor} minutes at the receiver`, () => receiverMinutes(receiver, sensor).length >= 5, 60_000);
+}
+
+/**
  * A time source is as good as its transit: an RMC line arrives a little after the time it
  * states, an ack is estimated at half its round trip; on a loaded machine that is up to ~1 s
  * of real time, 30 s of clock time at 30×.
@@ -160,6 +169,7 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     expect(s.range.a!).toBeGreaterThanOrEqual(startedTrue - TRANSIT);
 
     await truth.sleep(2 * 60_000 + 5000);
+    await minutesArrived(receiver, 'met');
     await drained(gateway, config.storage.path);
     checkDelivered(gateway, receiver, 'met', startedTrue, syncedTrue, truth.now());
     expect((await retainedStatus(broker.url)).clock).toMatchObject({ sync: true, src: 'gnss' });
@@ -195,6 +205,7 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     expect(stationRaw(config.storage.path).uncertain).toBe(0);
 
     await truth.sleep(2 * 60_000 + 5000);
+    await minutesArrived(rig.receiver, 'wxt530');
     await drained(gateway, config.storage.path);
     checkDelivered(gateway, rig.receiver, 'wxt530', startedTrue, syncedTrue, truth.now());
     // Nothing three days back: not a record an hour before the gateway started.
