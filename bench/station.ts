@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../core/index.ts';
+import { countRaw } from '../gateway/store/raw.ts';
 import { STATION_NODE_FLAGS } from '../core/node-flags.ts';
 import { SIM_CATALOG, startSimulation } from '../hw-sim/index.ts';
 import { Receiver } from '../hw-sim/receiver/index.ts';
@@ -89,7 +90,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number } 
     const wall = (performance.now() - t0) / 1000;
     // What the disk is asked to hold: raw readings stored in the window, by sensor.
     const ro = new Database(db, { readonly: true, fileMustExist: true });
-    const rows = ro.prepare('SELECT sensor, count(*) AS n FROM raw_obs WHERE ts >= ? GROUP BY sensor ORDER BY n DESC').all(tWall0) as Array<{ sensor: string; n: number }>;
+    const rows = [...countRaw(ro, tWall0)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
     ro.close();
     const cpu = cpuSeconds(pid)! - cpu0;
     const written = writeBytes(pid)! - w0;

@@ -10,6 +10,7 @@ import { skyJpeg, renderSky } from '../../hw-sim/weather/sky.ts';
 import { createLogger } from '../log.ts';
 import { openDatabase, Outbox, RawWriter } from '../store/index.ts';
 import { StoreQuota } from '../store/quota.ts';
+import { countRaw } from '../store/raw.ts';
 import { FrameStore, type NewFrame } from './frame-store.ts';
 import { makeThumbnail, thumbSize } from './thumbnail.ts';
 import { decodeFrame } from './sky-features.ts';
@@ -103,17 +104,17 @@ describe('frame store', () => {
     for (let i = 0; i < 20; i++) r.store.save({ ...frame('cam1', i), thumb: Buffer.alloc(20_000, 1) });
     const quota = new StoreQuota(r.db, { quotaBytes: Infinity, clock: r.clock, log });
     quota.evictFirstWith((reason, minBytes) => r.store.evictOldest(reason, minBytes));
-    const rawBefore = (r.db.prepare('SELECT count(*) AS n FROM raw_obs').get() as { n: number }).n;
+    const rawBefore = [...countRaw(r.db).values()].reduce((a, b) => a + b, 0);
     // A quota a little under what is stored: the thumbnails' 400 kB are enough, no raw reading goes.
     quota.enforce('quota', quota.usedBytes() - 100_000);
     expect(r.store.count()).toBeLessThan(20);
     expect(r.store.count()).toBeGreaterThan(0);
-    expect((r.db.prepare('SELECT count(*) AS n FROM raw_obs').get() as { n: number }).n).toBe(rawBefore);
+    expect([...countRaw(r.db).values()].reduce((a, b) => a + b, 0)).toBe(rawBefore);
     // A full disk: frames go (8 MB worth, here all of them) and nothing else.
     const ev = quota.onDiskFull();
     expect(ev.map((e) => e.kind)).toEqual(['frames']);
     expect(r.store.count()).toBe(0);
-    expect((r.db.prepare('SELECT count(*) AS n FROM raw_obs').get() as { n: number }).n).toBe(rawBefore);
+    expect([...countRaw(r.db).values()].reduce((a, b) => a + b, 0)).toBe(rawBefore);
     expect(quota.summary().frames).toBe(20);
     expect(r.store.stats.evicted).toBe(20);
     expect(existsSync(join(r.dir, 'cam1', `${T0}.jpg`))).toBe(false);

@@ -27,12 +27,12 @@ export const stationConfigSchema = z.object({
     /** a file this big is kept beside the database and given up when the disk is full, so eviction has room to run. 0: none */
     reserve_mb: z.number().nonnegative().default(8),
     /**
-     * raw readings wait in memory this long (clock s) before one transaction writes them. Each
-     * commit rewrites the pages it touches, so this sets the SD card's wear: with all seven
-     * simulated families, 1 s wrote 3.2 GB/day, 10 s 0.74 GB/day, 60 s 0.25 GB/day (bench/station.ts).
+     * raw readings wait in memory this long (clock s) before one transaction writes them; the
+     * minute closer also writes them at every minute's close. Each commit rewrites whole pages,
+     * so this sets the SD card's wear (docs/decisions.md, "SD card writes").
      * A power cut loses at most this much of raw readings; minute records are committed each minute regardless.
      */
-    raw_commit_s: z.number().min(1).max(60).default(10),
+    raw_commit_s: z.number().min(1).max(60).default(60),
   }).strict(),
   uplink: z.object({
     broker: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'must be a URL like mqtt://host:1883 or mqtts://host:8883'),

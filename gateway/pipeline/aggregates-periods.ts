@@ -8,7 +8,7 @@ import { flagValue, usableValue } from '../qc/flags.ts';
 import { HOURLY_STEP_LIMITS } from '../qc/step.ts';
 import type { StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
-import { rowToObservation } from '../store/raw.ts';
+import { readRaw } from '../store/raw.ts';
 
 const MINUTE_MS = 60_000;
 /** p(t) is the last usable 1-min pressure at most this long before t (project). */
@@ -32,9 +32,7 @@ export class AggregateStore {
   }
 
   wind(sensor: string, from: number, to: number): Observation[] {
-    const rows = this.db.prepare("SELECT ts, sensor, quantity, value, flag, reasons FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND quantity IN ('wind_speed', 'wind_from_direction') AND qc_flag IS NULL ORDER BY ts")
-      .all(sensor, from, to) as Parameters<typeof rowToObservation>[0][];
-    return rows.map(rowToObservation);
+    return readRaw(this.db, sensor, from, to).filter((o) => o.quantity === 'wind_speed' || o.quantity === 'wind_from_direction');
   }
 
   save(period: AggregatePeriod, sensor: string, ts: number, record: PeriodAggregate | StationMinute): void {

@@ -14,7 +14,7 @@ import type { Db } from '../store/db.ts';
 import { AggregateStore } from './aggregates-periods.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { toWireRecord, type Outbox } from '../store/outbox.ts';
-import { readRaw, type RawWriter } from '../store/raw.ts';
+import { lastRainCounter, minutesWithReadings, readRaw, type RawWriter } from '../store/raw.ts';
 
 export interface MinuteCloserOptions {
   db: Db;
@@ -170,9 +170,7 @@ export class MinuteCloser {
   private minutesToClose(sensor: string, upTo: number, everyMinute = true): number[] {
     const last = this.o.outbox.lastAggregatedMinute(sensor);
     const from = last === null ? -Infinity : last + MINUTE_MS;
-    const withData = (this.o.db.prepare('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND qc_flag IS NULL ORDER BY m')
-      .all(sensor, Number.isFinite(from) ? from : 0, upTo) as Array<{ m: number }>).map((r) => r.m);
-    const minutes = new Set(withData);
+    const minutes = new Set(minutesWithReadings(this.o.db, sensor, Number.isFinite(from) ? from : 0, upTo));
     const firstFull = Math.max(Math.ceil(this.startedAt / MINUTE_MS) * MINUTE_MS, from);
     if (everyMinute) for (let m = firstFull; m < upTo; m += MINUTE_MS) minutes.add(m);
     return [...minutes].sort((a, b) => a - b);
@@ -193,9 +191,10 @@ export class MinuteCloser {
 
   private aggregate(sensor: string, minute: number, expected: readonly Quantity[], history: readonly MinuteRecord[]): MinuteRecord {
     const obs = readRaw(this.o.db, sensor, minute, minute + MINUTE_MS);
-    const prev = this.o.db.prepare("SELECT value FROM raw_obs WHERE sensor = ? AND quantity = 'precipitation_amount_since_reset' AND ts < ? AND value IS NOT NULL AND qc_flag IS NULL ORDER BY ts DESC LIMIT 1")
-      .get(sensor, minute) as { value: number } | undefined;
-    const raw = aggregateMinute({ sensor, minuteStart: minute, obs, prevRainCounter: prev?.value ?? null, elevationM: this.o.elevationM });
+    // the counter before the minute, looked up only for a minute that has counter readings
+    const counts = obs.some((o) => o.quantity === 'precipitation_amount_since_reset' && o.value !== null);
+    const prevRainCounter = counts ? lastRainCounter(this.o.db, sensor, minute) : null;
+    const raw = aggregateMinute({ sensor, minuteStart: minute, obs, prevRainCounter, elevationM: this.o.elevationM });
     const measured = new Set(obs.map((o) => o.quantity));
     const derived = new Set((['dew_point_temperature', 'air_pressure_at_mean_sea_level'] as const).filter((q) => !measured.has(q)));
     const record = qcMinute(raw, history, this.qc, { derived });

@@ -9,6 +9,7 @@ import { createLogger } from '../log.ts';
 import { DiskFullSafeRawWriter } from './disk-full.ts';
 import { openDatabase, Outbox } from './index.ts';
 import { StoreQuota } from './quota.ts';
+import { allRaw } from './raw.ts';
 
 const mnt = mkdtempSync(join(tmpdir(), 'bonin-full-'));
 let mounted = false;
@@ -47,14 +48,15 @@ describe.skipIf(!mounted)('disk full (real tmpfs, ENOSPC)', () => {
     // Ballast: the rest of the disk is someone else's file.
     writeFileSync(join(mnt, 'ballast'), Buffer.alloc(1024 * 1024));
     let ts = T0;
-    const reading = (): Observation => ({ ts: (ts += 500), sensor: 'wxt', quantity: 'wind_speed', value: 3.3, qc: qc('good') });
+    // Values that do not compress (raw readings are stored deflated): a noisy sensor at full resolution.
+    const reading = (): Observation => ({ ts: (ts += 500), sensor: 'wxt', quantity: 'wind_speed', value: Math.random() * 60, qc: qc('good') });
     cleanupDb = () => db.open && db.close();
-    for (let i = 0; i < 60; i++) raw.add(Array.from({ length: 1000 }, reading)); // 60,000 readings (8 h at 2 Hz, all aggregated already): more than the disk holds
+    for (let i = 0; i < 240; i++) raw.add(Array.from({ length: 1000 }, reading)); // 240,000 readings (33 h at 2 Hz, all aggregated already): more than the disk holds
     expect(raw.diskFullEvents).toBeGreaterThan(0);
     const s = quota.summary();
     expect(s.events).toBeGreaterThan(0);
     expect(s.raw + s.records).toBeGreaterThan(0);
-    const newest = (db.prepare('SELECT max(ts) AS t FROM raw_obs').get() as { t: number }).t;
+    const newest = Math.max(...allRaw(db).map((o) => o.ts));
     expect(newest).toBeGreaterThan(ts - 1000 * 500); // the newest flush made it to disk
   });
 });

@@ -23,6 +23,8 @@ export interface QuotaOptions {
   chunk?: number;
   clock: Clock;
   log: Logger;
+  /** raw readings older than this (clock ms) are deleted, whatever the quota. Default: kept until evicted */
+  rawRetentionMs?: number;
   /**
    * A file of `reserveBytes` kept beside the database and deleted when the disk is full: in
    * WAL mode even a DELETE needs room to be written, so without it a full disk could not be
@@ -57,6 +59,8 @@ export class StoreQuota {
   /** a full disk fails every write: its errors repeat, so they are rate-limited (one a minute, with the count held back) */
   private readonly limited: RateLimitedLog;
   private readonly first: FirstEvictor[] = [];
+
+  private nextExpiry = -Infinity;
 
   constructor(private readonly db: Db, private readonly opts: QuotaOptions) {
     this.limited = new RateLimitedLog(opts.log, opts.clock);
@@ -99,6 +103,7 @@ export class StoreQuota {
    * overrides the quota (a full disk: aim below what we have now).
    */
   enforce(reason = 'quota', limitBytes = this.opts.quotaBytes): Eviction[] {
+    this.expireRaw();
     const out: Eviction[] = [];
     if (this.usedBytes() <= limitBytes) return out;
     const target = limitBytes * (this.opts.lowWater ?? 0.9);
@@ -186,6 +191,22 @@ export class StoreQuota {
     return this.opts.chunk ?? 5000;
   }
 
+  /**
+   * Raw readings older than the retention (storage.raw_retention_days) go, checked once an
+   * hour. Not an eviction (the station's policy, not a full disk), so not in the log of
+   * evictions. A time-uncertain reading stays whatever its (board clock) time says.
+   */
+  private expireRaw(): void {
+    const keep = this.opts.rawRetentionMs;
+    const now = this.opts.clock.now();
+    if (!keep || now < this.nextExpiry) return;
+    this.nextExpiry = now + HOUR;
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM raw_blocks WHERE t0 < ?').run(now - keep);
+      this.db.prepare('DELETE FROM raw_obs WHERE ts < ? AND qc_flag IS NULL').run(now - keep);
+    })();
+  }
+
   /** Oldest raw readings that are aggregated already, keeping the last `keepMs` before the last aggregated minute. */
   private evictRaw(reason: string, keepMs: number): Eviction | null {
     const agg = this.db.prepare("SELECT min(CAST(value AS INTEGER)) AS t FROM state WHERE key LIKE 'aggregated:%'").get() as { t: number | null };
@@ -193,10 +214,24 @@ export class StoreQuota {
     // `aggregated:` holds the start of the last aggregated minute: its readings are aggregated too.
     const before = keepMs ? agg.t - keepMs : agg.t + 60_000;
     return this.db.transaction(() => {
+      // Rows of older versions (and time-corrected ones) first, then the packed blocks: about
+      // `chunk` readings, whole blocks (a block holds one minute, so `before` never splits one).
       const span = this.db.prepare('SELECT min(ts) AS a, max(ts) AS b, count(*) AS n FROM (SELECT ts FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').get(before, this.chunk()) as { a: number | null; b: number | null; n: number };
-      if (!span.n) return null;
-      this.db.prepare('DELETE FROM raw_obs WHERE rowid IN (SELECT rowid FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').run(before, this.chunk());
-      return this.log({ kind: 'raw', n: span.n, from_ts: span.a, to_ts: span.b, first_seq: null, last_seq: null }, reason);
+      if (span.n) {
+        this.db.prepare('DELETE FROM raw_obs WHERE rowid IN (SELECT rowid FROM raw_obs WHERE ts < ? ORDER BY ts LIMIT ?)').run(before, this.chunk());
+        return this.log({ kind: 'raw', n: span.n, from_ts: span.a, to_ts: span.b, first_seq: null, last_seq: null }, reason);
+      }
+      const blocks = this.db.prepare('SELECT id, t0, t1, n FROM raw_blocks WHERE t0 < ? ORDER BY t0').iterate(before) as IterableIterator<{ id: number; t0: number; t1: number; n: number }>;
+      const go: Array<{ id: number; t0: number; t1: number; n: number }> = [];
+      let n = 0;
+      for (const b of blocks) {
+        go.push(b);
+        if ((n += b.n) >= this.chunk()) break;
+      }
+      if (!go.length) return null;
+      const del = this.db.prepare('DELETE FROM raw_blocks WHERE id = ?');
+      for (const b of go) del.run(b.id);
+      return this.log({ kind: 'raw', n, from_ts: go[0]!.t0, to_ts: Math.max(...go.map((b) => b.t1)), first_seq: null, last_seq: null }, reason);
     })();
   }
 

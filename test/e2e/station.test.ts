@@ -5,6 +5,7 @@ import { ScaledClock } from '../../core/index.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { allRaw } from '../../gateway/store/raw.ts';
 import { freePort, Mosquitto } from '../helpers/mosquitto.ts';
 import { STATION, startRig } from '../helpers/station.ts';
 import type { Wxt530Twin } from '../../hw-sim/index.ts';
@@ -113,7 +114,7 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
     const [health] = gateway.health();
     expect(health!.rejections).toBeGreaterThan(5);
     expect(gateway.outbox.counts().recordsCommitted).toBeGreaterThanOrEqual(2);
-    const rows = gateway.db.prepare('SELECT value, flag FROM raw_obs').all() as Array<{ value: number | null; flag: string }>;
+    const rows = allRaw(gateway.db).map((o) => ({ value: o.value, flag: o.qc.flag }));
     expect(rows.length).toBeGreaterThan(250);
     // Never a value without a flag; every absent value is `missing`; the good ones are there.
     expect(rows.every((r) => ['good', 'suspect', 'bad', 'missing', 'not_checked'].includes(r.flag))).toBe(true);
