@@ -4,7 +4,7 @@
 // close the same minutes at the next tick once there is room.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type Quantity } from '../../core/index.ts';
-import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
+import { openDatabase, Outbox, RawWriter, type Db, type OutboxRow } from '../store/index.ts';
 import { MinuteCloser } from './minutes.ts';
 
 const T0 = Date.UTC(2026, 6, 1, 0, 0);
@@ -50,7 +50,7 @@ describe('minute closer on a full disk', () => {
     const minutes = r.outbox.committedKeys().map((k) => k.ts);
     expect(minutes).toEqual(Array.from({ length: 31 }, (_, i) => T0 + i * 60_000));
     // and the 10-min aggregates of those minutes went into the same batch
-    const batch = JSON.parse((r.db.prepare('SELECT payload FROM outbox').get() as { payload: string }).payload);
+    const batch = JSON.parse(r.outbox.payloadOf(r.db.prepare('SELECT seq, created, payload FROM outbox').get() as OutboxRow));
     expect(batch.records.filter((x: { period?: string }) => x.period === '10min').map((x: { ts: number }) => x.ts)).toEqual([T0, T0 + 600_000, T0 + 1_200_000]);
   });
 

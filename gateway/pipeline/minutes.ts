@@ -10,7 +10,7 @@ import { aggregateMinute, MINUTE_MS } from '../aggregate/minute.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
 import { qcMinute, qcSettings, type QcSettings } from '../qc/minute.ts';
 import { crossCheck, type RedundancyRules, type StationMinute } from '../qc/redundancy.ts';
-import type { Db } from '../store/db.ts';
+import { commitDurably, type Db } from '../store/db.ts';
 import { AggregateStore } from './aggregates-periods.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { toWireRecord, type Outbox } from '../store/outbox.ts';
@@ -136,12 +136,13 @@ export class MinuteCloser {
     const stationMinutes = this.crossCheck(records);
     records = stationMinutes.records;
     const periods: PeriodAggregate[] = [];
-    const seq = this.o.db.transaction(() => this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()), () => {
+    // The station's one durable commit a minute (store/db.ts): on the card with the raw readings before it.
+    const seq = commitDurably(this.o.db, () => this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()), () => {
       // runs once the minutes are stored: the periods read them back
       for (const m of stationMinutes.station) this.aggregates.save('1min', 'station', m.ts, m);
       for (const r of records) periods.push(...this.aggregates.closePeriodsEndingWith(r.sensor, r.ts, this.o.elevationM));
       return periods.map(toWireRecord);
-    }))();
+    }));
     this.o.onCommit?.(records, seq);
     if (periods.length) this.o.onAggregates?.(periods);
     return records;

@@ -1,5 +1,12 @@
-// Opens the station database: one file, one writer, WAL, synchronous=FULL so that what a
-// transaction committed survives a power cut (WAL keeps a torn write from corrupting it).
+// Opens the station database: one file, one writer, WAL. What wears an SD card is commits, each
+// appending whole pages to the WAL and, with synchronous=FULL, an fsync that makes the next one
+// rewrite the same partly filled 4 kB block. So (docs/decisions.md, "SD card writes"):
+//   - 1 kB pages (new databases only): a commit appends the few kB it changed, not 4 kB per page;
+//   - synchronous=NORMAL for the many small commits (raw readings, sends, acks): WAL keeps them
+//     atomic, a power cut cannot corrupt the file, but the last ones may roll back;
+//   - one durable commit a minute, the minute close (commitDurably): its fsync puts on the card
+//     every commit before it too. So a power cut loses at most the last minute, which the
+//     central system asks again for (or which arrives twice and is stored once).
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -7,14 +14,33 @@ import { MIGRATIONS } from './migrations.ts';
 
 export type Db = Database.Database;
 
+/** SQLite's default WAL size before a checkpoint (1000 pages of 4 kB), kept in bytes whatever the page size. */
+const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  db.pragma('page_size = 1024'); // takes effect only on a new, empty file
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma(`wal_autocheckpoint = ${Math.round(WAL_CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/**
+ * Run `fn` in one transaction whose commit is on the card when this returns (fsync), with
+ * every commit made before it. Inside another transaction it is part of that one.
+ */
+export function commitDurably<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  db.pragma('synchronous = FULL');
+  try {
+    return db.transaction(fn)();
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
 }
 
 export function migrate(db: Db): void {

@@ -139,4 +139,20 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX raw_blocks_t0 ON raw_blocks (t0);
   `,
+  /* 9 (issue #10: SD card writes) */ `
+  -- Minute records in the order they are made (time), not by (sensor, ts): each minute's
+  -- commit then appends to the last pages instead of rewriting one leaf per sensor (and, in
+  -- 1 kB pages, its overflow page: a WITHOUT ROWID row holds at most ~230 bytes in place).
+  CREATE TABLE minute_records_by_time (
+    ts     INTEGER NOT NULL,               -- start of the minute, UTC ms
+    sensor TEXT    NOT NULL,
+    record TEXT    NOT NULL,               -- MinuteRecord as JSON (core/wire.ts)
+    seq    INTEGER                         -- the batch that carried it (migration 2)
+  );
+  INSERT INTO minute_records_by_time (ts, sensor, record, seq) SELECT ts, sensor, record, seq FROM minute_records ORDER BY ts, sensor;
+  DROP TABLE minute_records;
+  ALTER TABLE minute_records_by_time RENAME TO minute_records;
+  CREATE UNIQUE INDEX minute_records_ts_sensor ON minute_records (ts, sensor);
+  CREATE INDEX minute_records_seq ON minute_records (seq);
+  `,
 ];

@@ -3,7 +3,7 @@
 // carries them again (found by the same rule, from the `aggregates` table).
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeBatch, type MinuteRecord, type WireRecord } from '../../core/index.ts';
-import { openDatabase, Outbox, type Db } from './index.ts';
+import { FROM_RECORDS, openDatabase, Outbox, type Db, type OutboxRow } from './index.ts';
 
 const T = Date.UTC(2026, 6, 1, 6, 0);
 const dbs: Db[] = [];
@@ -22,9 +22,10 @@ describe('outbox with aggregates', () => {
       db.prepare("INSERT INTO aggregates (period, sensor, ts, record) VALUES ('10min', 'wxt', ?, ?)").run(T, JSON.stringify(ten));
       return [ten];
     })!;
-    const row = db.prepare('SELECT n_records, payload FROM outbox WHERE seq = ?').get(seq) as { n_records: number; payload: string };
+    const row = db.prepare('SELECT seq, created, n_records, payload FROM outbox WHERE seq = ?').get(seq) as OutboxRow;
     expect(row.n_records).toBe(2);
-    const batch = decodeBatch(row.payload);
+    expect(row.payload).toBe(FROM_RECORDS); // stored once, as records; the batch is built when sent
+    const batch = decodeBatch(outbox.payloadOf(row));
     expect(batch.ok && batch.value.records).toEqual([minute(9), ten]);
 
     // acked, then lost at the central side: rebuilt from the store with its aggregate

@@ -5,6 +5,9 @@
 import { makeBatch, type BatchPart, type MinuteRecord, type WireRecord } from '../../core/index.ts';
 import type { Db } from './db.ts';
 
+/** An outbox row's payload when the batch is built from the minute records tagged with its seq (since issue #10's SD work). */
+export const FROM_RECORDS = 'from-records';
+
 export interface OutboxRow { seq: number; created: number; n_records: number; payload: string; attempts: number; last_sent: number | null }
 
 /** A due batch with its priority class (docs/uplink.md): the newest unsent minutes go before the backlog. */
@@ -71,10 +74,13 @@ export class Outbox {
       const periods = periodsOf?.() ?? [];
       if (!fresh.length && !periods.length) return null;
       const all: WireRecord[] = [...fresh, ...periods];
-      const seq = Number(this.db.prepare("INSERT INTO outbox (created, n_records, payload) VALUES (?, ?, '')").run(now, all.length).lastInsertRowid);
+      // A batch of minutes is built when sent, from its records (tagged with its seq) and the
+      // periods they close: storing it too wrote every minute twice, and rewrote it at each send.
+      const payload = fresh.length ? FROM_RECORDS : '';
+      const seq = Number(this.db.prepare('INSERT INTO outbox (created, n_records, payload) VALUES (?, ?, ?)').run(now, all.length, payload).lastInsertRowid);
       const tag = this.db.prepare('UPDATE minute_records SET seq = ? WHERE sensor = ? AND ts = ?');
       for (const r of fresh) tag.run(seq, r.sensor, r.ts);
-      this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, all)), seq);
+      if (!fresh.length) this.db.prepare('UPDATE outbox SET payload = ? WHERE seq = ?').run(JSON.stringify(makeBatch(this.station, seq, now, all)), seq);
       return seq;
     });
   }
@@ -89,7 +95,18 @@ export class Outbox {
     const dir = opts.order === 'newest-first' ? 'DESC' : 'ASC';
     const rows = this.db.prepare(`SELECT *, (last_sent IS NULL AND created >= ?) AS fresh FROM outbox WHERE last_sent IS NULL OR last_sent <= ? ORDER BY fresh DESC, seq ${dir} LIMIT ?`)
       .all(now - (opts.freshMs ?? 5 * 60_000), now - resendAfterMs, limit + exclude.size) as Array<OutboxRow & { fresh: number }>;
-    return rows.filter((r) => !exclude.has(r.seq)).slice(0, limit).map((r) => ({ ...r, fresh: r.fresh === 1 }));
+    return rows.filter((r) => !exclude.has(r.seq)).slice(0, limit).map((r) => ({ ...r, payload: this.payloadOf(r), fresh: r.fresh === 1 }));
+  }
+
+  /** The batch as it goes on the wire (JSON): stored, or built from its records (FROM_RECORDS). */
+  payloadOf(row: Pick<OutboxRow, 'seq' | 'created' | 'payload'>): string {
+    if (row.payload !== FROM_RECORDS) return row.payload;
+    const records = this.recordsOf(row.seq);
+    return JSON.stringify(makeBatch(this.station, row.seq, row.created, [...records, ...this.periodsClosedBy(records)]));
+  }
+
+  private recordsOf(seq: number): MinuteRecord[] {
+    return (this.db.prepare('SELECT record FROM minute_records WHERE seq = ? ORDER BY ts, sensor').all(seq) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as MinuteRecord);
   }
 
   /** Send these batches again at the next pump (the central system asked for them). */
@@ -110,14 +127,13 @@ export class Outbox {
     const ev = this.db.prepare("SELECT first_seq AS a, last_seq AS b FROM evictions WHERE kind = 'batches' AND last_seq >= ? AND first_seq <= ? ORDER BY first_seq").all(first, last) as Array<{ a: number; b: number }>;
     answer.evicted = ev.map((e) => [Math.max(e.a, first), Math.min(e.b, last)]);
     const isEvicted = (s: number) => ev.some((e) => s >= e.a && s <= e.b);
-    const recs = this.db.prepare('SELECT record FROM minute_records WHERE seq = ? ORDER BY ts, sensor');
     const created = this.db.prepare('SELECT max(ts) AS t FROM minute_records WHERE seq = ?');
     for (let s = first; s <= Math.min(last, first + maxResend - 1); s++) {
       if (inOutbox.has(s)) answer.pending.push(s);
       else if (isEvicted(s)) continue;
       else if (s > top || s < 1) answer.unknown.push(s);
       else {
-        const records = (recs.all(s) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as MinuteRecord);
+        const records = this.recordsOf(s);
         // Acked and then its records evicted (or stored before seqs were kept): say so.
         if (!records.length) answer.unknown.push(s);
         else answer.resent.push({ seq: s, created: (created.get(s) as { t: number }).t, records: [...records, ...this.periodsClosedBy(records)] });

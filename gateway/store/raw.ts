@@ -123,11 +123,12 @@ export function lastRainCounter(db: Db, sensor: string, before: number, lookback
   return best?.value ?? null;
 }
 
-/** Readings stored (packed and row by row), by sensor, taken at or after `since`. */
-export function countRaw(db: Db, since = -Infinity): Map<string, number> {
+/** Readings stored (packed and row by row), by sensor, taken in [since, until) (a block counts by its first reading). */
+export function countRaw(db: Db, since = -Infinity, until = Infinity): Map<string, number> {
   const from = Number.isFinite(since) ? since : Number.MIN_SAFE_INTEGER;
-  const rows = db.prepare('SELECT sensor, count(*) AS n FROM raw_obs WHERE ts >= ? GROUP BY sensor').all(from) as Array<{ sensor: string; n: number }>;
-  const blocks = db.prepare('SELECT sensor, sum(n) AS n FROM raw_blocks WHERE t0 >= ? GROUP BY sensor').all(from) as Array<{ sensor: string; n: number }>;
+  const to = Number.isFinite(until) ? until : Number.MAX_SAFE_INTEGER;
+  const rows = db.prepare('SELECT sensor, count(*) AS n FROM raw_obs WHERE ts >= ? AND ts < ? GROUP BY sensor').all(from, to) as Array<{ sensor: string; n: number }>;
+  const blocks = db.prepare('SELECT sensor, sum(n) AS n FROM raw_blocks WHERE t0 >= ? AND t0 < ? GROUP BY sensor').all(from, to) as Array<{ sensor: string; n: number }>;
   const out = new Map<string, number>();
   for (const r of [...rows, ...blocks]) out.set(r.sensor, (out.get(r.sensor) ?? 0) + r.n);
   return out;

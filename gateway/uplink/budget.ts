@@ -9,11 +9,22 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export class ByteBudget {
-  constructor(private readonly limits: BudgetLimits, private readonly store: BudgetStateStore) {}
+  /** the counts, as in the store's state table ('<window start>:<bytes>') */
+  private readonly counts: Record<'hour' | 'day', string | null>;
+  private persistedAt = -Infinity;
+
+  /**
+   * Every publish (a batch, the status, a thumbnail) spends: written to the store each time,
+   * that was two SD commits a message. The counts are written at most once a minute (and when
+   * a window turns): a power cut forgets at most a minute of spending.
+   */
+  constructor(private readonly limits: BudgetLimits, private readonly store: BudgetStateStore, private readonly persistEveryMs = 60_000) {
+    this.counts = { hour: store.getState('budget:hour'), day: store.getState('budget:day') };
+  }
 
   private used(window: 'hour' | 'day', now: number): number {
     const start = window === 'hour' ? Math.floor(now / HOUR) * HOUR : Math.floor(now / DAY) * DAY;
-    const raw = this.store.getState(`budget:${window}`);
+    const raw = this.counts[window];
     if (!raw) return 0;
     const [at, bytes] = raw.split(':').map(Number);
     return at === start ? (bytes ?? 0) : 0;
@@ -27,10 +38,19 @@ export class ByteBudget {
   }
 
   spend(bytes: number, now: number): void {
+    let turned = false;
     for (const w of ['hour', 'day'] as const) {
       const start = w === 'hour' ? Math.floor(now / HOUR) * HOUR : Math.floor(now / DAY) * DAY;
-      this.store.setState(`budget:${w}`, `${start}:${this.used(w, now) + bytes}`);
+      turned ||= !this.counts[w]?.startsWith(`${start}:`);
+      this.counts[w] = `${start}:${this.used(w, now) + bytes}`;
     }
+    if (turned || now - this.persistedAt >= this.persistEveryMs) this.persist(now);
+  }
+
+  /** Write the counts to the store now (on the way out, and once a minute from spend). */
+  persist(now: number): void {
+    this.persistedAt = now;
+    for (const w of ['hour', 'day'] as const) if (this.counts[w]) this.store.setState(`budget:${w}`, this.counts[w]);
   }
 
   usage(now: number): { hour: number; day: number; perHour: number | null; perDay: number | null } {

@@ -326,6 +326,11 @@ export class Uplink extends EventEmitter {
     this.stopping = true;
     this.timer?.cancel();
     this.reconnectTimer?.cancel();
+    try {
+      this.budget.persist(this.opts.clock.now());
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'uplink: could not save the byte budget counts on the way out');
+    }
     const client = this.client;
     if (!client) return;
     if (client.connected) {

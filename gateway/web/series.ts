@@ -35,7 +35,7 @@ export function series24h(db: Db, now: number, sensors: readonly string[]): Quan
     put(a.sensor, a.ts + TEN_MIN / 2, (JSON.parse(a.record) as { values: Values }).values);
     lastAgg.set(a.sensor, a.ts + TEN_MIN);
   }
-  // minute_records' key is (sensor, ts): one range read per sensor, only after its last 10-minute period
+  // minute_records are in time order (index (ts, sensor), migration 9): one short range read per sensor, only after its last 10-minute period
   const minutes = db.prepare('SELECT ts, record FROM minute_records WHERE sensor = ? AND ts >= ? AND ts <= ? ORDER BY ts');
   for (const sensor of sensors) {
     for (const m of minutes.iterate(sensor, lastAgg.get(sensor) ?? from, now) as Iterable<{ ts: number; record: string }>) {
