@@ -4,6 +4,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { ReconnectingTransport, type LinkEvents } from './base.ts';
+import { pollReadBinding } from './serial-read.ts';
 import type { TransportOptions } from './types.ts';
 
 export class SerialTransport extends ReconnectingTransport {
@@ -20,7 +21,10 @@ export class SerialTransport extends ReconnectingTransport {
   }
 
   protected connectLink(ev: LinkEvents): void {
+    // SerialPort spreads our options over its detected binding: `binding` swaps in the cheap
+    // unix read path (serial-read.ts). Its options type omits `binding`, hence the cast.
     const port = new SerialPort({
+      binding: pollReadBinding,
       path: this.url,
       baudRate: this.opts.baudRate ?? 19200,
       dataBits: this.opts.dataBits ?? 8,
@@ -28,7 +32,7 @@ export class SerialTransport extends ReconnectingTransport {
       stopBits: this.opts.stopBits ?? 1,
       autoOpen: false,
       lock: true,
-    });
+    } as ConstructorParameters<typeof SerialPort>[0]);
     this.port = port;
     port.on('data', (chunk: Buffer) => ev.data(chunk));
     // A disconnect arrives as 'close' with a DisconnectedError; a normal close has no error.
