@@ -37,6 +37,25 @@ export interface FirmataBoardOptions {
   gustWindowMs?: number;
   /** johnny-five's board-ready timeout, real ms (default 10000). */
   readyTimeoutMs?: number;
+  /**
+   * The board's sampling interval (Firmata SAMPLING_INTERVAL), real ms: how often it sends
+   * the vane's analog value and the BMP280's continuous I²C read. Default: a tenth of the
+   * report interval in real time, within 19–100 ms (see samplingIntervalFor).
+   */
+  samplingIntervalMs?: number;
+}
+
+/**
+ * StandardFirmata samples every 19 ms: ~52 vane values and ~52 BMP280 reads a second, for a
+ * report a second. Each is a message the host reads and parses (at a station the Firmata
+ * board was most of the gateway's serial reads, bench/station.ts). About ten vane samples per
+ * report keep the vector mean well sampled (WMO-No. 8 asks 4 Hz for wind direction), and the
+ * BMP280 itself converts about once a second in normal mode. Never slower than 100 ms; never
+ * faster than the firmware's own 19 ms, which a fast scenario clock (a report interval of a
+ * few real ms) asks for.
+ */
+export function samplingIntervalFor(reportIntervalMs: number, clockSpeed: number): number {
+  return Math.min(100, Math.max(19, Math.floor(reportIntervalMs / clockSpeed / 10)));
 }
 
 export interface FirmataStats extends DriverStats {
@@ -56,7 +75,7 @@ interface Session {
   raw: Uint8Array | null;
   rawAt: number;
   vane: number[];
-  /** the last valid direction and when: the vane samples every 19 ms of real time, so at a
+  /** the last valid direction and when: the vane samples every samplingMs of real time, so at a
    *  fast scenario clock a report interval can pass without one (see direction()) */
   lastVane: { deg: number; at: number } | null;
   dataAt: number;
@@ -72,6 +91,8 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
   private readonly clock: Clock;
   private readonly opts: FirmataBoardOptions;
   private readonly reportIntervalMs: number;
+  /** the board's sampling interval, real ms */
+  readonly samplingMs: number;
   private readonly cups: PulseRate | null;
   private readonly bucket: TipCounter | null;
   private readonly cupEdges = new PinEdges();
@@ -91,6 +112,8 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
     this.opts = opts;
     this.reportIntervalMs = opts.reportIntervalMs ?? 1000;
     if (!(this.reportIntervalMs >= 100)) throw new RangeError(`reportIntervalMs must be >= 100, got ${opts.reportIntervalMs}`);
+    this.samplingMs = opts.samplingIntervalMs ?? samplingIntervalFor(this.reportIntervalMs, this.clock.speed);
+    if (!(Number.isInteger(this.samplingMs) && this.samplingMs >= 10 && this.samplingMs <= 65535)) throw new RangeError(`samplingIntervalMs must be an integer 10–65535, got ${opts.samplingIntervalMs}`);
     for (const [what, pin] of [['anemometer', opts.anemometer?.pin], ['rain', opts.rain?.pin]] as const) {
       if (pin !== undefined && !(Number.isInteger(pin) && pin >= 0 && pin < 128)) throw new RangeError(`${what} pin must be a digital pin number, got ${pin}`);
     }
@@ -209,6 +232,8 @@ export class FirmataBoardDriver extends EventEmitter implements Driver {
       this.counters.lastLineAt = s.dataAt;
     };
     const { anemometer, rain, vane, bmp280 } = this.opts;
+    // Before any analog or continuous I²C report is asked for (samplingIntervalFor says why).
+    if (vane || bmp280) io.setSamplingInterval(this.samplingMs);
     if (anemometer && this.cups) {
       io.pinMode(anemometer.pin, io.MODES.PULLUP);
       io.digitalRead(anemometer.pin, (v) => {

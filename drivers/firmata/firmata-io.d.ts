@@ -22,6 +22,8 @@ declare module 'firmata-io' {
     i2cReadOnce(address: number, register: number, bytes: number, cb: (data: number[]) => void): this;
     i2cRead(address: number, register: number, bytes: number, cb: (data: number[]) => void): this;
     i2cStop(address: number): void;
+    /** SAMPLING_INTERVAL (ms, 10–65535): how often the board reports analog pins and continuous I²C reads. */
+    setSamplingInterval(ms: number): void;
   }
 
   const bindTransport: ((transport: unknown) => typeof Firmata) & { Firmata: typeof Firmata };
