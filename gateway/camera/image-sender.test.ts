@@ -44,7 +44,7 @@ function rig(perHour: number | null) {
   const sender = new ImageSender({ station: 'STN', frames, outbox, link, clock, log, resendAfterMs: 30_000 });
   for (let i = 0; i < 6; i++) frames.save({ camera: 'cam1', ts: T0 - (6 - i) * 600_000, jpeg: JPEG, width: 640, height: 360, thumb: Buffer.alloc(2000, i), features: { i } });
   const kinds = () => sent.map((b) => { const d = decodeImage(b); return d.ok ? `${d.header.kind}@${(d.header.ts - T0) / 600_000}` : d.error; });
-  return { db, clock, outbox, frames, sender, sent, kinds };
+  return { db, clock, outbox, frames, sender, sent, kinds, budget };
 }
 
 describe('image sender', () => {
@@ -73,7 +73,7 @@ describe('image sender', () => {
     // The full frame first; then thumbnails only while ≥ 20 % of the hour stays.
     expect(r.kinds()[0]).toBe('full@-3');
     for (let k = 0; k < 5; k++) r.sender.pump();
-    const left = new ByteBudget({ perHour }, r.outbox).left(T0);
+    const left = r.budget.left(T0);
     expect(left).toBeGreaterThanOrEqual(0.2 * perHour);
     // … and one more thumbnail would have cut into it.
     const thumbWire = publishBytes('bonin/v1/STN/image', r.sent[r.sent.length - 1]!.length, 5);

@@ -44,6 +44,11 @@ export const stationConfigSchema = z.object({
     /** an unacknowledged batch is sent again after this long */
     resend_after_s: z.number().positive().default(30),
     keepalive_s: z.number().int().positive().default(60),
+    /**
+     * the retained status message is published this often (and at every connect). About 600 bytes
+     * with MQTT framing: 0.9 MB a day at 60 s, on a link that may be paid by the byte
+     */
+    status_every_s: z.number().int().min(60).max(86_400).default(60),
     /** 'compact' (docs/wire-format.md) or 'json' (debug: one readable batch a message) */
     encoding: z.enum(['compact', 'json']).default('compact'),
     /** records packed in one compact message, at most (80: an hour of one sensor: 60 minutes, six 10-min and one hourly aggregate) */

@@ -162,6 +162,7 @@ export class StationGateway extends EventEmitter {
     this.uplink.start();
     this.nowcast?.start();
     this.cameras?.start();
+    let statusAt = this.clock.now();
     this.statusTimer = this.clock.every(60_000, () => {
       try {
         this.quota.enforce();
@@ -170,6 +171,9 @@ export class StationGateway extends EventEmitter {
         if (!isDiskFull(err)) throw err;
         this.quota.onDiskFull();
       }
+      // a second of slack: the timer's ticks are a minute apart, not more
+      if (this.clock.now() - statusAt < this.config.uplink.status_every_s * 1000 - 1000) return;
+      statusAt = this.clock.now();
       this.uplink.publishStatus('online');
     });
   }

@@ -57,8 +57,9 @@ describe.skipIf(!mounted)('chaos: disk full on a 3 MB tmpfs', () => {
     let lost = 0;
     const MINUTES = FULL ? 200 : 150;
     for (let i = 0; i < MINUTES; i++) {
-      // 400 raw readings of minute i (a WXT530 at 2 Hz gives about 1,000: the disk is small).
-      raw.add(Array.from({ length: 400 }, (_, k): Observation => ({ ts: T0 + i * 60_000 + k * 150, sensor: 'wxt530', quantity: 'wind_speed', value: 3.3, qc: qc('good') })));
+      // 2,000 raw readings of minute i, noisy (raw readings are stored deflated: a constant would
+      // take next to nothing). About 18 kB a minute packed, so the 3 MB disk fills within the run.
+      raw.add(Array.from({ length: 2000 }, (_, k): Observation => ({ ts: T0 + i * 60_000 + k * 30, sensor: 'wxt530', quantity: 'wind_speed', value: Math.random() * 20, qc: qc('good') })));
       raw.flush();
       const r = minute(i);
       let seq: number | null = null;

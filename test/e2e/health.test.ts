@@ -84,6 +84,23 @@ describe('station health (real Mosquitto)', () => {
     expect((await fetch(metrics.url.replace('/metrics', '/other'))).status).toBe(404);
   });
 
+  it('uplink.status_every_s spaces the status messages (a satellite link may be paid by the byte)', async () => {
+    const clock = new ScaledClock({ speed: 60 });
+    const rig = await startRig(clock);
+    cleanup.push(() => rig.stop());
+    const config = validateConfig({ ...rig.config, nowcast: { enabled: false }, uplink: { ...rig.config.uplink, status_every_s: 180 } });
+    const gateway = new StationGateway(config, clock, createLogger({ level: 'silent' }));
+    cleanup.push(() => gateway.stop());
+    const seen = await watchStatus(rig.broker.url);
+    gateway.start();
+    await clock.sleep(7 * 60_000 + 5000);
+    const online = seen.filter((s) => !s.retained && s.state === 'online').map((s) => s.ts as number);
+    // one at connect, then one every 3 minutes: 3 in 7 minutes, where one a minute gives 8
+    expect(online.length).toBeGreaterThanOrEqual(2);
+    expect(online.length).toBeLessThanOrEqual(4);
+    online.slice(2).forEach((t, i) => expect(t - online[i + 1]!).toBeGreaterThanOrEqual(170_000));
+  });
+
   it('a gateway SIGKILLed: its last will turns the retained status offline', async () => {
     const clock = new ScaledClock({ speed: 30 });
     const rig = await startRig(clock);

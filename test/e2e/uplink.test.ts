@@ -8,7 +8,7 @@ import { decodeAck, makeBatch, quantiseRecord, systemClock, topics, type MinuteR
 import { attachCommandChannel, CommandRegistry } from '../../gateway/commands/index.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { generateSigningKeys } from '../../edge-model/signing.ts';
-import { openDatabase, Outbox } from '../../gateway/store/index.ts';
+import { openDatabase, Outbox, type OutboxRow } from '../../gateway/store/index.ts';
 import { StoreQuota } from '../../gateway/store/quota.ts';
 import { Uplink, type UplinkOptions } from '../../gateway/uplink/uplink.ts';
 import { Receiver, wis2Topic } from '../../hw-sim/receiver/index.ts';
@@ -75,12 +75,14 @@ describe('uplink through a real Mosquitto', () => {
     outbox.commitMinutes([rec(0)], Date.now());
     // Corrupt the stored payload's checksum: the receiver must refuse it, the outbox keep it.
     const db = (outbox as unknown as { db: ReturnType<typeof openDatabase> }).db;
-    const row = db.prepare('SELECT payload FROM outbox WHERE seq = 1').get() as { payload: string };
-    db.prepare('UPDATE outbox SET payload = ? WHERE seq = 1').run(row.payload.replace(/"v":1012/, '"v":1013'));
+    // (A batch of minutes is built from its records when sent: store the built one, then damage it.)
+    const good = outbox.payloadOf(db.prepare('SELECT seq, created, payload FROM outbox WHERE seq = 1').get() as OutboxRow);
+    expect(good).toContain('"v":1012');
+    db.prepare('UPDATE outbox SET payload = ? WHERE seq = 1').run(good.replace(/"v":1012/, '"v":1013'));
     uplink.start();
     await waitFor('rejection', () => receiver.store.counts().rejected >= 1);
     expect(outbox.counts().outboxBatches).toBe(1);
-    db.prepare('UPDATE outbox SET payload = ? WHERE seq = 1').run(row.payload);
+    db.prepare('UPDATE outbox SET payload = ? WHERE seq = 1').run(good);
     await waitFor('repaired batch acked', () => outbox.counts().outboxBatches === 0, 10_000);
     expect(receiver.store.counts()).toMatchObject({ batches: 1, records: 1 });
   });
