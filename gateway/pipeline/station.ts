@@ -90,7 +90,7 @@ export class StationGateway extends EventEmitter {
     this.outbox = new Outbox(this.db, config.station.id);
     const st = config.storage;
     this.quota = new StoreQuota(this.db, {
-      quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log, rawRetentionMs: st.raw_retention_days * 86_400_000,
+      quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log, rawRetentionMs: st.raw_retention_days * 86_400_000, timeKnown: () => this.time.synchronised,
       ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
     });
     this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log, { flushMs: st.raw_commit_s * 1000 });

@@ -70,6 +70,19 @@ describe('disk quota', () => {
     expect(quota.enforce()).toEqual([]);
     expect(quota.summary()).toMatchObject({ events: 0 });
   });
+
+  it('raw readings older than the retention go (once an hour, not logged as evictions); not while the time is unknown', () => {
+    const { db, clock } = station(180); // three hours of raw readings; the clock at their end
+    let known = false;
+    const quota = new StoreQuota(db, { quotaBytes: Infinity, clock, log, rawRetentionMs: 3_600_000, timeKnown: () => known });
+    quota.enforce();
+    expect(rawCount(db)).toBe(180 * 60); // a board clock nobody has checked expires nothing
+    known = true;
+    quota.enforce();
+    expect(rawCount(db)).toBe(60 * 60); // the last hour stays
+    expect(quota.summary()).toMatchObject({ events: 0, raw: 0 });
+    expect(count(db, 'minute_records')).toBe(180); // only raw readings have a retention
+  });
 });
 
 describe('outbox priorities and gap answers', () => {

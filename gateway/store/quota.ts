@@ -25,6 +25,8 @@ export interface QuotaOptions {
   log: Logger;
   /** raw readings older than this (clock ms) are deleted, whatever the quota. Default: kept until evicted */
   rawRetentionMs?: number;
+  /** false while the station's time is not known: a board clock running ahead must not expire anything. Default: known */
+  timeKnown?: () => boolean;
   /**
    * A file of `reserveBytes` kept beside the database and deleted when the disk is full: in
    * WAL mode even a DELETE needs room to be written, so without it a full disk could not be
@@ -199,7 +201,7 @@ export class StoreQuota {
   private expireRaw(): void {
     const keep = this.opts.rawRetentionMs;
     const now = this.opts.clock.now();
-    if (!keep || now < this.nextExpiry) return;
+    if (!keep || now < this.nextExpiry || this.opts.timeKnown?.() === false) return;
     this.nextExpiry = now + HOUR;
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM raw_blocks WHERE t0 < ?').run(now - keep);
