@@ -93,7 +93,10 @@ export class StationGateway extends EventEmitter {
       quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log, rawRetentionMs: st.raw_retention_days * 86_400_000, timeKnown: () => this.time.synchronised,
       ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
     });
-    this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log, { flushMs: st.raw_commit_s * 1000 });
+    // At raw_commit_s 60 (the default) the minute closer's flush each minute is the only raw
+    // commit: a timer of its own would race it and add a commit. 20,000 readings (a few MB)
+    // bound the memory: a minute of every sensor at 300 readings a second.
+    this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log, { flushMs: st.raw_commit_s < 60 ? st.raw_commit_s * 1000 : null, maxPending: 20_000 });
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
       // A camera is a sensor expecting nothing: its minutes are those it sent sky features in.

@@ -7,7 +7,7 @@ import type { Clock, Observation } from '../../core/index.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Db } from './db.ts';
 import type { StoreQuota } from './quota.ts';
-import { RawWriter } from './raw.ts';
+import { RawWriter, type RawWriterOptions } from './raw.ts';
 
 export function isDiskFull(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
@@ -22,7 +22,7 @@ export class DiskFullSafeRawWriter extends RawWriter {
   /** a full disk fails every flush (every second): one line a minute, with the count held back */
   private readonly limited: RateLimitedLog;
 
-  constructor(db: Db, clock: Clock, private readonly quota: StoreQuota | null, private readonly log: Logger, opts: { flushMs?: number; maxPending?: number; maxHeld?: number } = {}) {
+  constructor(db: Db, clock: Clock, private readonly quota: StoreQuota | null, private readonly log: Logger, opts: RawWriterOptions & { maxHeld?: number } = {}) {
     super(db, clock, opts);
     this.maxHeld = opts.maxHeld ?? 100_000;
     this.limited = new RateLimitedLog(log, clock);

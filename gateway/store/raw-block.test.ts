@@ -116,3 +116,27 @@ describe('raw readers over rows and blocks', () => {
     expect(lastRainCounter(db, 'rg', T0 + 6 * 60_000)).toBe(2.5);
   });
 });
+
+describe('raw writer commits', () => {
+  it('with flushMs null only at flush() (the minute closer) or at maxPending; with a time, after it', () => {
+    const db = openDatabase(':memory:');
+    const clock = new ManualClock(T0);
+    const stored = () => [...countRaw(db).values()].reduce((a, b) => a + b, 0);
+    const all = wxtMinutes(5); // 720 readings
+    const byCloser = new RawWriter(db, clock, { flushMs: null, maxPending: 300 });
+    byCloser.add(all.slice(0, 100));
+    clock.advance(10 * 60_000);
+    expect(stored()).toBe(0); // no timer of its own
+    byCloser.add(all.slice(100, 400));
+    expect(stored()).toBe(400); // maxPending reached
+    byCloser.add(all.slice(400, 410));
+    byCloser.flush();
+    expect(stored()).toBe(410);
+    const timed = new RawWriter(db, clock, { flushMs: 10_000 });
+    timed.add(all.slice(410, 420));
+    clock.advance(9_999);
+    expect(stored()).toBe(410);
+    clock.advance(1);
+    expect(stored()).toBe(420);
+  });
+});

@@ -1,5 +1,7 @@
 // Raw readings are written in batched transactions (one per flush, not one per reading):
-// an SD card dies of small writes. A reading waits in memory at most `flushMs` of clock time.
+// an SD card dies of small writes. A reading waits in memory at most `flushMs` of clock time
+// (null: until flush() is called, as the minute closer does each minute), or until
+// `maxPending` readings wait.
 // Readings whose time is known go packed, one block per sensor and minute (raw-block.ts,
 // migration 8); a time-uncertain reading keeps a row of its own in raw_obs, because the time
 // correction (gateway/time/correct.ts) rewrites it in place. Readers see both as one.
@@ -17,13 +19,15 @@ export type RawObservation = Observation & { uncertain?: TimeUncertain };
 const MINUTE_MS = 60_000;
 const minuteOf = (t: number) => Math.floor(t / MINUTE_MS) * MINUTE_MS;
 
+export interface RawWriterOptions { flushMs?: number | null; maxPending?: number }
+
 export class RawWriter {
   private pending: RawObservation[] = [];
   private timer: Timer | null = null;
   private readonly insertMany;
   written = 0;
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly opts: { flushMs?: number; maxPending?: number } = {}) {
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly opts: RawWriterOptions = {}) {
     const insertRow = db.prepare('INSERT INTO raw_obs (ts, sensor, quantity, value, flag, reasons, mono, boot, qc_flag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const insertBlock = db.prepare('INSERT INTO raw_blocks (t0, t1, sensor, n, data) VALUES (?, ?, ?, ?, ?)');
     this.insertMany = db.transaction((rows: RawObservation[]) => {
@@ -42,7 +46,7 @@ export class RawWriter {
   add(obs: RawObservation[]): void {
     this.pending.push(...obs);
     if (this.pending.length >= (this.opts.maxPending ?? 1000)) this.flush();
-    else if (!this.timer) this.timer = this.clock.after(this.opts.flushMs ?? 1000, () => this.flush());
+    else if (!this.timer && this.opts.flushMs !== null) this.timer = this.clock.after(this.opts.flushMs ?? 1000, () => this.flush());
   }
 
   /** Commit everything pending in one transaction. */
