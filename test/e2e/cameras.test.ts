@@ -144,7 +144,10 @@ describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
     expect(full.jpeg.equals(readFileSync(join(hub.frames.dir, stored.path)))).toBe(true);
     const older = await gateway.commands.run('frame', { camera: 'cam-futami', ts: now - 3 * 60_000 }, { now, id: 'e2e-frame-2' });
     expect(older).toMatchObject({ ok: true, camera: 'cam-futami', source: 'stored' });
-    expect(Math.abs((older.ts as number) - (now - 3 * 60_000))).toBeLessThanOrEqual(2 * 60_000);
+    // The stored frame nearest the asked time. cam-futami goes through its fault phases (offline,
+    // corrupt JPEG), so that can be a few snapshots away (CI saw 2 min 0.8 s once).
+    expect(older.ts).toBe(hub.frames.nearest('cam-futami', now - 3 * 60_000)!.ts);
+    expect(Math.abs((older.ts as number) - (now - 3 * 60_000))).toBeLessThanOrEqual(5 * 60_000);
     expect(await gateway.commands.run('frame', { camera: 'cam-nope' }, { now, id: 'e2e-frame-3' })).toMatchObject({ ok: false, message: expect.stringMatching(/cam-east, cam-futami/) });
 
     // Severe weather (a gale gust in the latest minute): both cameras snapshot at severe_interval_min.
