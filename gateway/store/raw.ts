@@ -98,9 +98,11 @@ export function readRaw(db: Db, sensor: string, from: number, to: number): Obser
 
 /** Starts of the minutes in [from, to) that hold readings of the sensor whose time is known. */
 export function minutesWithReadings(db: Db, sensor: string, from: number, to: number): number[] {
-  const q = (sql: string) => (db.prepare(sql).all(sensor, from, to) as Array<{ m: number }>).map((r) => r.m);
-  const rows = q('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND qc_flag IS NULL');
-  const blocks = q('SELECT DISTINCT (t0 / 60000) * 60000 AS m FROM raw_blocks WHERE sensor = ? AND t1 >= ? AND t0 < ?');
+  const rows = (db.prepare('SELECT DISTINCT (ts / 60000) * 60000 AS m FROM raw_obs WHERE sensor = ? AND ts >= ? AND ts < ? AND qc_flag IS NULL')
+    .all(sensor, from, to) as Array<{ m: number }>).map((r) => r.m);
+  // t0 bounded on both sides, so the t0 index reads the range only, not the whole history
+  const blocks = (db.prepare('SELECT DISTINCT (t0 / 60000) * 60000 AS m FROM raw_blocks WHERE t0 >= ? AND t0 < ? AND t1 >= ? AND sensor = ?')
+    .all(minuteOf(from), to, from, sensor) as Array<{ m: number }>).map((r) => r.m);
   return [...new Set([...rows, ...blocks])].sort((a, b) => a - b);
 }
 
