@@ -97,8 +97,9 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number } 
     // wait up to a minute (raw_commit_s) in memory: count those of the window but its last
     // 65 s, all committed by now.
     const ro = new Database(db, { readonly: true, fileMustExist: true });
-    const counted = (Date.now() - tWall0 - 65_000) / 1000;
-    const rows = [...countRaw(ro, tWall0, Date.now() - 65_000)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
+    const countedUntil = Date.now() - 65_000;
+    const counted = (countedUntil - tWall0) / 1000;
+    const rows = [...countRaw(ro, tWall0, countedUntil)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
     const cpu = cpuSeconds(pid)! - cpu0;
     const written = writeBytes(pid)! - w0;
     ro.close();

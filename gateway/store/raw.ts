@@ -35,7 +35,11 @@ export class RawWriter {
       for (const o of rows) {
         const u = o.uncertain;
         if (u) insertRow.run(o.ts, o.sensor, o.quantity, o.value, o.qc.flag, o.qc.reasons.join(','), u.mono, u.boot, u.qcFlag);
-        else known.set(o.sensor, [...(known.get(o.sensor) ?? []), o]);
+        else {
+          const list = known.get(o.sensor);
+          if (list) list.push(o);
+          else known.set(o.sensor, [o]);
+        }
       }
       for (const [sensor, list] of known) {
         for (const b of packBlocks(sensor, list)) insertBlock.run(b.t0, b.t1, sensor, b.n, b.data);

@@ -7,6 +7,8 @@ export interface BudgetStateStore { getState(key: string): string | null; setSta
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Start of the UTC hour or day `now` falls in: the window a count belongs to. */
+const windowStart = (w: 'hour' | 'day', now: number) => (w === 'hour' ? Math.floor(now / HOUR) * HOUR : Math.floor(now / DAY) * DAY);
 
 export class ByteBudget {
   /** the counts, as in the store's state table ('<window start>:<bytes>') */
@@ -23,7 +25,7 @@ export class ByteBudget {
   }
 
   private used(window: 'hour' | 'day', now: number): number {
-    const start = window === 'hour' ? Math.floor(now / HOUR) * HOUR : Math.floor(now / DAY) * DAY;
+    const start = windowStart(window, now);
     const raw = this.counts[window];
     if (!raw) return 0;
     const [at, bytes] = raw.split(':').map(Number);
@@ -40,7 +42,7 @@ export class ByteBudget {
   spend(bytes: number, now: number): void {
     let turned = false;
     for (const w of ['hour', 'day'] as const) {
-      const start = w === 'hour' ? Math.floor(now / HOUR) * HOUR : Math.floor(now / DAY) * DAY;
+      const start = windowStart(w, now);
       turned ||= !this.counts[w]?.startsWith(`${start}:`);
       this.counts[w] = `${start}:${this.used(w, now) + bytes}`;
     }
