@@ -40,6 +40,26 @@ describe('byte budget', () => {
     expect(new ByteBudget({}, new Outbox(db, 'S')).left(T0)).toBe(Infinity);
   });
 
+  it('writes its counts to the store at most once a minute (each write is an SD commit), and when a window turns', () => {
+    const db = openDatabase(':memory:');
+    const store = new Outbox(db, 'S');
+    const budget = new ByteBudget({ perHour: 10_000 }, store);
+    budget.spend(100, T0 + 10);
+    expect(store.getState('budget:hour')).toBe(`${T0}:100`); // the first spend is written
+    budget.spend(100, T0 + 20_000);
+    expect(store.getState('budget:hour')).toBe(`${T0}:100`); // within the minute: memory only
+    expect(budget.left(T0 + 20_000)).toBe(9_800);
+    budget.spend(100, T0 + 60_010);
+    expect(store.getState('budget:hour')).toBe(`${T0}:300`);
+    budget.spend(100, T0 + HOUR - 30_000);
+    expect(store.getState('budget:hour')).toBe(`${T0}:400`);
+    budget.spend(100, T0 + HOUR); // 30 s later, but a new hour: written at once
+    expect(store.getState('budget:hour')).toBe(`${T0 + HOUR}:100`);
+    budget.spend(50, T0 + HOUR + 5);
+    budget.persist(T0 + HOUR + 6); // on the way out
+    expect(store.getState('budget:hour')).toBe(`${T0 + HOUR}:150`);
+  });
+
   it('counts MQTT framing: header, remaining length, topic, packet id, properties', () => {
     expect(publishBytes('a/b', 10, 5)).toBe(1 + 1 + 2 + 3 + 2 + 1 + 10);
     expect(publishBytes('a/b', 10, 4)).toBe(1 + 1 + 2 + 3 + 2 + 10);
