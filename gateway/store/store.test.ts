@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeBatch, ManualClock, qc, type MinuteRecord } from '../../core/index.ts';
-import { openDatabase, Outbox, RawWriter, readRaw } from './index.ts';
+import { commitDurably, openDatabase, Outbox, RawWriter, readRaw } from './index.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'bonin-store-')), 'station.db');
@@ -16,6 +16,20 @@ describe('station store', () => {
     const db = openDatabase(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('writes for an SD card: 1 kB pages, a 4 MB cache, NORMAL commits and a FULL one where asked', () => {
+    const db = openDatabase(tmpDb());
+    const sync = () => db.pragma('synchronous', { simple: true });
+    expect(db.pragma('page_size', { simple: true })).toBe(1024);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-4000);
+    expect(sync()).toBe(1); // NORMAL
+    expect(commitDurably(db, () => sync())).toBe(2); // FULL for this commit…
+    expect(sync()).toBe(1); // …and NORMAL again after it
+    expect(() => commitDurably(db, () => { throw new Error('no'); })).toThrow('no');
+    expect(sync()).toBe(1); // also after a failed one
+    // inside another transaction it is part of that one (the setting cannot change there)
+    expect(db.transaction(() => commitDurably(db, () => sync()))()).toBe(1);
   });
 
   it('refuses a database from a newer gateway', () => {
