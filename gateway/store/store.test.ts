@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,22 @@ describe('station store', () => {
     const db = openDatabase(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('migration 9 keeps every minute record and its batch when it puts them in time order', () => {
+    const path = tmpDb();
+    const old = new Database(path);
+    for (const m of MIGRATIONS.slice(0, 8)) old.exec(m);
+    old.pragma('user_version = 8');
+    const put = old.prepare('INSERT INTO minute_records (sensor, ts, record, seq) VALUES (?, ?, ?, ?)');
+    for (const [sensor, ts, seq] of [['wxt', 120_000, 2], ['ptb', 60_000, 1], ['wxt', 60_000, 1], ['ptb', 120_000, null]] as const) put.run(sensor, ts, JSON.stringify(rec(ts)), seq);
+    old.close();
+    const db = openDatabase(path);
+    expect(db.prepare('SELECT sensor, ts, seq FROM minute_records ORDER BY rowid').all()).toEqual([
+      { sensor: 'ptb', ts: 60_000, seq: 1 }, { sensor: 'wxt', ts: 60_000, seq: 1 }, { sensor: 'ptb', ts: 120_000, seq: null }, { sensor: 'wxt', ts: 120_000, seq: 2 },
+    ]);
+    // still one record per (sensor, minute): a second one is ignored, as commitMinutes relies on
+    expect(db.prepare('INSERT OR IGNORE INTO minute_records (sensor, ts, record) VALUES (?, ?, ?)').run('wxt', 60_000, '{}').changes).toBe(0);
   });
 
   it('writes for an SD card: 1 kB pages, a 4 MB cache, NORMAL commits and a FULL one where asked', () => {
