@@ -22,6 +22,7 @@ export function soakFailures(r: SoakReport): string[] {
   if (r.disk.maxStationDirMb > r.disk.capMb) out.push(`station folder reached ${r.disk.maxStationDirMb} MB (cap ${r.disk.capMb} MB)`);
   if (r.disk.maxLogMb > r.disk.logCapMb) out.push(`logs reached ${r.disk.maxLogMb} MB (cap ${r.disk.logCapMb} MB)`);
   if (r.crashes.length) out.push(`the gateway died by itself ${r.crashes.length} times (first at day ${r.crashes[0]!.day}: ${r.crashes[0]!.stderr.slice(0, 200)})`);
+  for (const x of r.restarts.filter((x) => x.killedAfterTimeout)) out.push(`the gateway did not stop within 30 s of SIGTERM at day ${x.day}`);
   if (r.data.duplicateRecords) out.push(`${r.data.duplicateRecords} records arrived twice`);
   if (r.data.outboxLeft) out.push(`${r.data.outboxLeft} batches still unsent at the end`);
   if (r.data.notAtReceiver) out.push(`${r.data.notAtReceiver} committed records not at the receiver`);

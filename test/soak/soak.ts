@@ -11,6 +11,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ScaledClock } from '../../core/index.ts';
 import { STATION_NODE_FLAGS } from '../../core/node-flags.ts';
@@ -40,6 +41,8 @@ export interface SoakOptions {
   log?: (line: string) => void;
   /** mount a tmpfs of this many MB as the station's folder (root only; otherwise the folder is on the test's disk) */
   tmpfsMb?: number;
+  /** keep the gateway's log here (outside the station's folder, so it outlives the run), 10 files of 10 MB; default in the station folder, 3 × 1 MB */
+  logDir?: string;
 }
 
 export interface SoakReport {
@@ -56,6 +59,10 @@ export interface SoakReport {
     /** gaps in each serial sensor's minutes at the receiver; explained: it began while the gateway was stopping, down or starting */
     gaps: Array<{ sensor: string; day: number; minutes: number; explained: boolean }>; unexplainedGapMinutes: number };
   statusPage: { requests: number; failures: number; firstFailure: string | null };
+  /** each scheduled stop and start of the gateway: how long, in real seconds, and whether SIGTERM was enough */
+  restarts: Array<{ day: number; kind: 'restart' | 'kill' | 'crash'; stopSeconds: number; killedAfterTimeout: boolean; startSeconds: number }>;
+  /** turns of the harness loop that took over 2 real s (the simulated devices live in this process: a stall starves the gateway), and the longest event-loop delay */
+  harness: { stalls: Array<{ day: number; seconds: number; step: string }>; maxEventLoopDelayMs: number };
 }
 
 export async function runSoak(o: SoakOptions): Promise<SoakReport> {
@@ -64,7 +71,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'bonin-soak-'));
   const quotaMb = o.quotaMb ?? 32;
   const reserveMb = o.reserveMb ?? 4;
-  const logCap = { max_file_mb: 1, files: 3 };
+  const logCap = o.logDir ? { max_file_mb: 10, files: 10 } : { max_file_mb: 1, files: 3 };
   const framesMb = 8;
   const stops: Array<() => Promise<void> | void> = [];
   const t0Real = Date.now();
@@ -91,7 +98,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       storage: { path: join(stationDir, 'station.db'), quota_mb: quotaMb, reserve_mb: reserveMb },
       uplink: { broker: link.url, resend_after_s: 60, keepalive_s: 10, reconnect_min_s: 1, reconnect_max_s: 60 },
       sensors: sim.devices.map((d) => ({ id: d.name, type: d.kind, port: d.path })),
-      log: { level: 'info', file: join(stationDir, 'log', 'gateway.log'), ...logCap },
+      log: { level: 'info', file: join(o.logDir ?? join(stationDir, 'log'), 'gateway.log'), ...logCap },
       cameras: { frames_quota_mb: framesMb, devices: sim.cameras.map((c, i) => ({ id: `cam${i + 1}`, xaddr: c.xaddr, user: 'bonin', password_file: join(dir, 'camera.pw'), interval_min: 10 })) },
       status_page: { host: '127.0.0.1', port: 0 },
       // SOAK_NOWCAST=0: without the nowcast, to tell its memory from the rest's
@@ -128,12 +135,26 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       await waitFor('the gateway status page to listen', () => (pageUrl = pageFromLog(config.log.file, since)) !== null, 60_000, 100);
     };
     stops.push(async () => { if (gw && gw.exitCode === null) { gw.kill('SIGKILL'); await exited(gw); } });
+    /** real seconds to stop, and whether SIGTERM needed a SIGKILL after 30 s */
     const stopGateway = async (signal: 'SIGTERM' | 'SIGKILL') => {
       const p = gw!;
+      const t = Date.now();
       stopping.add(p);
       p.kill(signal);
       await Promise.race([exited(p), new Promise((r) => setTimeout(r, 30_000))]);
-      if (p.exitCode === null && p.signalCode === null) { p.kill('SIGKILL'); await exited(p); }
+      const killedAfterTimeout = p.exitCode === null && p.signalCode === null;
+      if (killedAfterTimeout) {
+        say(`soak: the gateway did not stop within 30 s of ${signal}; SIGKILL`);
+        p.kill('SIGKILL');
+        await exited(p);
+      }
+      return { stopSeconds: round((Date.now() - t) / 1000, 1), killedAfterTimeout };
+    };
+    const restarts: SoakReport['restarts'] = [];
+    const timedStart = async () => {
+      const t = Date.now();
+      await startGateway();
+      return round((Date.now() - t) / 1000, 1);
     };
 
     // (declared before the gateway starts: its exit handler reads it)
@@ -165,8 +186,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         case 'restart':
         case 'kill': {
           const t = clock.now();
-          await stopGateway(f.kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
-          await startGateway();
+          const stopped = await stopGateway(f.kind === 'kill' ? 'SIGKILL' : 'SIGTERM');
+          restarts.push({ day: round((t - start) / DAY, 3), kind: f.kind, ...stopped, startSeconds: await timedStart() });
+          say(`soak: ${f.kind} at day ${round((t - start) / DAY, 2)}: ${JSON.stringify(restarts.at(-1))}`);
           downMs += clock.now() - t;
           stops_.push([t, clock.now()]);
           break;
@@ -183,17 +205,27 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     let nextSample = start;
     let nextPoll = start;
     let lastProgress = 0;
+    const stalls: SoakReport['harness']['stalls'] = [];
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    loopDelay.enable();
+    stops.push(() => { loopDelay.disable(); });
     while (clock.now() < end) {
       const now = clock.now();
+      const turn = Date.now();
+      let step = 'restart after a crash';
       if (restartAfterCrash) {
         restartAfterCrash = false;
         crashTail = '';
         const t = clock.now();
-        await startGateway();
+        restarts.push({ day: crashes.at(-1)?.day ?? 0, kind: 'crash', stopSeconds: 0, killedAfterTimeout: false, startSeconds: await timedStart() });
         downMs += clock.now() - t;
         stops_.push([(crashes.at(-1)?.day ?? 0) * DAY + start, clock.now()]);
       }
-      while (next < schedule.length && start + schedule[next]!.at <= now) await apply(schedule[next++]!);
+      while (next < schedule.length && start + schedule[next]!.at <= now) {
+        step = `fault ${schedule[next]!.kind}`;
+        await apply(schedule[next++]!);
+      }
+      step = 'sample';
       if (now >= nextSample) {
         nextSample += HOUR;
         const rss = gw ? rssBytes((gw as ChildProcess).pid!) : null;
@@ -205,15 +237,23 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
         disk.maxLog = Math.max(disk.maxLog, dirBytes(dirname(config.log.file)));
       }
       if (now >= nextPoll && pageUrl) {
+        step = 'status page';
         nextPoll += 10 * MIN;
         page.requests++;
-        const why = await fetch(`${pageUrl}api/status`).then((r) => (r.ok ? null : `HTTP ${r.status}`), (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`.trim());
+        // a phone gives up after a while too: a page that does not answer is a failure, not a stalled soak
+        const why = await fetch(`${pageUrl}api/status`, { signal: AbortSignal.timeout(15_000) }).then((r) => (r.ok ? null : `HTTP ${r.status}`), (e: Error) => `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}`.trim());
         if (why) { page.failures++; page.firstFailure ??= `day ${round((now - start) / DAY, 3)}: ${why}`; }
-        if (Math.floor((now - start) / HOUR) % 6 === 0) await fetch(`${pageUrl}api/series`).then((r) => r.arrayBuffer(), () => page.failures++);
+        if (Math.floor((now - start) / HOUR) % 6 === 0) await fetch(`${pageUrl}api/series`, { signal: AbortSignal.timeout(15_000) }).then((r) => r.arrayBuffer(), () => page.failures++);
       }
       if (Date.now() - lastProgress > 30_000) {
+        step = 'progress line';
         lastProgress = Date.now();
-        say(`soak: day ${((now - start) / DAY).toFixed(2)} of ${o.days}; rss ${samples.at(-1)?.y.toFixed(1) ?? '?'} MB; station folder ${(dirBytes(stationDir) / 2 ** 20).toFixed(1)} MB; receiver ${receiver.store.counts().records} records`);
+        say(`soak: day ${((now - start) / DAY).toFixed(2)} of ${o.days}; rss ${samples.at(-1)?.y.toFixed(1) ?? '?'} MB; station folder ${(dirBytes(stationDir) / 2 ** 20).toFixed(1)} MB; receiver ${receiver.store.counts().records} records; event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
+      }
+      const took = (Date.now() - turn) / 1000;
+      if (took > 2) {
+        stalls.push({ day: round((now - start) / DAY, 3), seconds: round(took, 1), step });
+        say(`soak: the harness loop took ${took.toFixed(1)} s at day ${((now - start) / DAY).toFixed(2)} (${step})`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -277,6 +317,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       disk: { tmpfsMb: tmpfs ? o.tmpfsMb! : null, quotaMb, reserveMb, logCapMb, framesMb, maxStationDirMb: mb(disk.maxDir), maxDbMb: mb(disk.maxDb), maxWalMb: mb(disk.maxWal), maxLogMb: mb(disk.maxLog), lastStationDirMb: mb(dirBytes(stationDir)), capMb: quotaMb + reserveMb + logCapMb + framesMb + WAL_ALLOWANCE_MB },
       data: { minutesSimulated, gatewayDownMinutes: Math.round(downMs / MIN), perSensor, expectedPerSensor: expected, minRatio: round(Math.min(...sim.devices.map((d) => (perSensor[d.name] ?? 0) / expected)), 4), duplicateRecords: rc.duplicateRecords, duplicateBatches: rc.duplicateBatches, outboxLeft: outboxLeft(), notAtReceiver, evictedUnsentBatches, gaps, unexplainedGapMinutes: gaps.filter((g) => !g.explained).reduce((n, g) => n + g.minutes, 0) },
       statusPage: page,
+      restarts,
+      harness: { stalls, maxEventLoopDelayMs: round(loopDelay.max / 1e6, 0) },
     };
   } finally {
     for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
