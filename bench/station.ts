@@ -14,7 +14,7 @@
 // measures it: well under a millisecond a run, once every 10 minutes).
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,18 +96,24 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number } 
     // What the disk is asked to hold: raw readings taken in the window, by sensor. Readings
     // wait up to a minute (raw_commit_s) in memory: count those of the window but its last
     // 65 s, all committed by now.
-    const ro = new Database(db, { readonly: true, fileMustExist: true });
-    const countedUntil = Date.now() - 65_000;
-    const counted = (countedUntil - tWall0) / 1000;
-    const rows = [...countRaw(ro, tWall0, countedUntil)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
     const cpu = cpuSeconds(pid)! - cpu0;
     const written = writeBytes(pid)! - w0;
-    ro.close();
+    // The gateway holds its database alone (locking_mode EXCLUSIVE, store/db.ts): read a copy
+    // of the file and its WAL, as they are on the card (what a recovery after a crash reads).
+    const copy = join(dir, 'copy.db');
+    copyFileSync(db, copy);
+    copyFileSync(`${db}-wal`, `${copy}-wal`);
+    const countedUntil = Date.now() - 65_000;
+    const counted = (countedUntil - tWall0) / 1000;
+    const rw = new Database(copy, { fileMustExist: true });
+    const rows = [...countRaw(rw, tWall0, countedUntil)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
     // The WAL's pages go to the database file at a checkpoint, which the gateway makes every
-    // 4 MB of WAL (store/db.ts): hours apart, never inside the window. Make it here, from this
-    // process, and count what it wrote per day since the gateway started: a little more than
+    // 4 MB of WAL (store/db.ts): hours apart, never inside the window. Make it here, on the
+    // copy, and count what it wrote per day since the gateway started: a little more than
     // the gateway's own checkpoints cost (pages changed often are written once a checkpoint).
-    const rw = new Database(db, { fileMustExist: true });
+    // the copy's pages are written back first: Linux counts a page when it turns dirty, so a
+    // checkpoint into pages still dirty from the copy would count nothing
+    for (const f of [copy, `${copy}-wal`]) { const fd = openSync(f, 'r+'); fsyncSync(fd); closeSync(fd); }
     const own0 = writeBytes(process.pid)!;
     rw.pragma('wal_checkpoint(PASSIVE)');
     const checkpointed = writeBytes(process.pid)! - own0;

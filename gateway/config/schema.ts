@@ -33,6 +33,13 @@ export const stationConfigSchema = z.object({
      * A power cut loses at most this much of raw readings; minute records are committed each minute regardless.
      */
     raw_commit_s: z.number().min(1).max(60).default(60),
+    /**
+     * let other programs (sqlite3, a backup tool) read the database while the gateway runs.
+     * Off, the gateway holds the file alone and keeps SQLite's WAL index in memory instead of
+     * the mapped -shm file, which is rewritten at every commit: about 30 MB a day less on the
+     * card (docs/decisions.md, "SD card writes"). The status page and /metrics read it live.
+     */
+    shared_reads: z.boolean().default(false),
   }).strict(),
   uplink: z.object({
     broker: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+/, 'must be a URL like mqtt://host:1883 or mqtts://host:8883'),

@@ -111,12 +111,41 @@ export class MinuteCloser {
     this.startedAt += ms;
   }
 
-  /** Aggregate and commit every minute that has closed since the last one done. */
+  /**
+   * Aggregate and commit every minute that has closed since the last one done. The station's
+   * one commit a minute (store/db.ts, docs/decisions.md "SD card writes"), durable: the raw
+   * readings waiting in memory, the outbox's held sends and acks, the minutes and their batch.
+   * If it fails (a full disk) it all rolls back and stays in memory for the next minute.
+   */
   closeDue(): MinuteRecord[] {
-    this.o.raw.flush();
-    if (this.o.hold?.()) return [];
+    const written: Array<() => void> = [];
+    const periods: PeriodAggregate[] = [];
+    let seq: number | null = null;
+    const records = commitDurably(this.o.db, () => {
+      written.push(this.o.raw.writePendingIn(), this.o.outbox.writeLaterIn());
+      if (this.o.hold?.()) return [];
+      const closed = this.closeMinutes();
+      if (!closed.length) return closed;
+      const stationMinutes = this.crossCheck(closed);
+      seq = this.o.outbox.commitMinutes(stationMinutes.records, Math.round(this.o.clock.now()), () => {
+        // runs once the minutes are stored: the periods read them back
+        for (const m of stationMinutes.station) this.aggregates.save('1min', 'station', m.ts, m);
+        for (const r of stationMinutes.records) periods.push(...this.aggregates.closePeriodsEndingWith(r.sensor, r.ts, this.o.elevationM));
+        return periods.map(toWireRecord);
+      });
+      return stationMinutes.records;
+    });
+    for (const done of written) done();
+    if (!records.length) return records;
+    this.o.onCommit?.(records, seq);
+    if (periods.length) this.o.onAggregates?.(periods);
+    return records;
+  }
+
+  /** Each sensor's minutes closed since its last one, aggregated with QC (in the commit's transaction). */
+  private closeMinutes(): MinuteRecord[] {
     const upTo = Math.floor((this.o.clock.now() - this.grace) / MINUTE_MS) * MINUTE_MS; // first minute still open
-    let records: MinuteRecord[] = [];
+    const records: MinuteRecord[] = [];
     for (const [sensor, expected] of this.o.sensors) {
       const minutes = this.minutesToClose(sensor, upTo, expected.length > 0);
       if (!minutes.length) {
@@ -132,19 +161,6 @@ export class MinuteCloser {
         records.push(r);
       }
     }
-    if (!records.length) return records;
-    const stationMinutes = this.crossCheck(records);
-    records = stationMinutes.records;
-    const periods: PeriodAggregate[] = [];
-    // The station's one durable commit a minute (store/db.ts): on the card with the raw readings before it.
-    const seq = commitDurably(this.o.db, () => this.o.outbox.commitMinutes(records, Math.round(this.o.clock.now()), () => {
-      // runs once the minutes are stored: the periods read them back
-      for (const m of stationMinutes.station) this.aggregates.save('1min', 'station', m.ts, m);
-      for (const r of records) periods.push(...this.aggregates.closePeriodsEndingWith(r.sensor, r.ts, this.o.elevationM));
-      return periods.map(toWireRecord);
-    }));
-    this.o.onCommit?.(records, seq);
-    if (periods.length) this.o.onAggregates?.(periods);
     return records;
   }
 

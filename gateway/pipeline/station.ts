@@ -86,11 +86,14 @@ export class StationGateway extends EventEmitter {
     this.time.on('synchronised', stepped);
     this.time.on('corrected', stepped);
     this.warn = new RateLimitedLog(log, clock);
-    this.db = openDatabase(config.storage.path);
-    this.outbox = new Outbox(this.db, config.station.id);
+    this.db = openDatabase(config.storage.path, { exclusive: !config.storage.shared_reads });
+    // sends, acks and the byte budget's counts go with the minute commit, not a commit each (docs/decisions.md)
+    this.outbox = new Outbox(this.db, config.station.id, { deferBookkeeping: true });
     const st = config.storage;
     this.quota = new StoreQuota(this.db, {
       quotaBytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : Infinity, clock, log, rawRetentionMs: st.raw_retention_days * 86_400_000, timeKnown: () => this.time.synchronised,
+      // acks held for the minute commit are written first: an acked batch is not evicted as unsent
+      beforeEvictingBatches: () => this.outbox.writeLater(),
       ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
     });
     // At raw_commit_s 60 (the default) the minute closer's flush each minute is the only raw
@@ -260,6 +263,7 @@ export class StationGateway extends EventEmitter {
     await this.cameras?.stop();
     this.raw.flush();
     await this.uplink.stop();
+    this.outbox.writeLater(); // the sends, acks and budget counts held since the last minute commit
     this.db.close();
     this.log.info('gateway: stopped');
   }

@@ -3,7 +3,7 @@
 // the quota to evict by priority and tries the same rows again; if the disk is still full
 // the rows wait in memory (bounded) and go with the next flush. Each event is logged; the
 // eviction log says what was given up for them.
-import type { Clock, Observation } from '../../core/index.ts';
+import type { Clock } from '../../core/index.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import type { Db } from './db.ts';
 import type { StoreQuota } from './quota.ts';
@@ -29,8 +29,6 @@ export class DiskFullSafeRawWriter extends RawWriter {
   }
 
   override flush(): void {
-    const self = this as unknown as { pending: Observation[] };
-    const rows = self.pending.slice();
     try {
       super.flush();
       return;
@@ -38,19 +36,16 @@ export class DiskFullSafeRawWriter extends RawWriter {
       if (!isDiskFull(err)) throw err;
       this.diskFullEvents++;
       const evicted = this.quota?.onDiskFull() ?? [];
-      this.limited.error('raw:disk-full', { readings: rows.length, evicted: evicted.length, events: this.diskFullEvents }, 'store: disk full while writing raw readings; evicted by priority');
+      this.limited.error('raw:disk-full', { readings: this.pending.length, evicted: evicted.length, events: this.diskFullEvents }, 'store: disk full while writing raw readings; evicted by priority');
     }
-    // Once more after eviction; if it still fails the rows wait for the next flush.
-    const again = rows.concat(self.pending);
-    self.pending = again;
+    // Once more after eviction; if it still fails the readings stay pending for the next flush (the base flush keeps them).
     try {
       super.flush();
     } catch (err) {
       if (!isDiskFull(err)) throw err;
-      self.pending = again.concat(self.pending);
-      if (self.pending.length > this.maxHeld) {
-        const drop = self.pending.length - this.maxHeld;
-        self.pending.splice(0, drop);
+      if (this.pending.length > this.maxHeld) {
+        const drop = this.pending.length - this.maxHeld;
+        this.pending.splice(0, drop);
         this.droppedInMemory += drop;
         this.limited.error('raw:dropped', { dropped: drop, droppedInMemory: this.droppedInMemory }, 'store: disk still full; oldest raw readings held in memory dropped');
       }

@@ -28,26 +28,82 @@ export interface StoreCounts {
   recordsAcked: number;
 }
 
+export interface OutboxOptions {
+  /**
+   * Hold send marks, acks, their counters and `setStateLater` values in memory until the
+   * station's minute commit writes them (`writeLaterIn`), instead of a commit each: an SD
+   * card wears by commits (docs/decisions.md, "SD card writes"). What a power cut can lose of
+   * them is a minute of marks: a batch goes again and the central system stores it once.
+   */
+  deferBookkeeping?: boolean;
+}
+
 export class Outbox {
   /** one transaction wrapper for the life of the outbox: better-sqlite3 builds one at some cost, and a fleet of virtual stations (gateway/fleet) commits thousands a second */
   private readonly atomically: <T>(fn: () => T) => T;
+  /** bookkeeping waiting for the minute commit (null: written at once) */
+  private readonly later: LaterWrites | null;
 
-  constructor(private readonly db: Db, private readonly station: string) {
+  constructor(private readonly db: Db, private readonly station: string, opts: OutboxOptions = {}) {
     const tx = db.transaction((fn: () => unknown) => fn());
     this.atomically = <T>(fn: () => T) => tx(fn) as T;
+    this.later = opts.deferBookkeeping ? new LaterWrites() : null;
   }
 
   getState(key: string): string | null {
+    const held = this.later?.state.get(key);
+    if (held !== undefined) return held;
     const row = this.db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? row.value : null;
   }
 
   setState(key: string, value: string | number): void {
+    this.later?.state.delete(key);
     this.db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, String(value));
   }
 
+  /** A value that may wait for the minute commit (the byte budget's counts): at once without deferBookkeeping. */
+  setStateLater(key: string, value: string | number): void {
+    if (this.later) this.later.state.set(key, String(value));
+    else this.setState(key, value);
+  }
+
+  /** getState / setStateLater, for a store of figures that may lose a minute (the byte budget). */
+  readonly laterState = { getState: (key: string) => this.getState(key), setState: (key: string, value: string | number) => this.setStateLater(key, value) };
+
   private addToCounter(key: string, n: number): void {
-    this.setState(key, Number(this.getState(key) ?? 0) + n);
+    this.setStateLater(key, Number(this.getState(key) ?? 0) + n);
+  }
+
+  /**
+   * Write the held bookkeeping inside the caller's transaction. Returns what to call once that
+   * transaction has committed: only then is it forgotten (a rollback keeps it held).
+   */
+  writeLaterIn(): () => void {
+    const l = this.later;
+    if (!l || l.empty()) return () => {};
+    const sent = [...l.sent];
+    const acked = [...l.acked];
+    const state = [...l.state];
+    const mark = this.db.prepare('UPDATE outbox SET attempts = attempts + ?, last_sent = ? WHERE seq = ?');
+    const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+    const set = this.db.prepare('INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.atomically(() => {
+      for (const [seq, s] of sent) mark.run(s.times, s.at, seq);
+      for (const seq of acked) del.run(seq);
+      for (const [k, v] of state) set.run(k, v);
+    });
+    return () => {
+      for (const [seq, s] of sent) if (l.sent.get(seq) === s) l.sent.delete(seq);
+      for (const seq of acked) l.acked.delete(seq);
+      for (const [k, v] of state) if (l.state.get(k) === v) l.state.delete(k);
+    };
+  }
+
+  /** Write the held bookkeeping now, in a transaction of its own (on stop, before evicting batches). */
+  writeLater(): void {
+    if (!this.later || this.later.empty()) return;
+    this.atomically(() => this.writeLaterIn())();
   }
 
   /** Start of the last minute aggregated for this sensor, or null before the first. */
@@ -93,9 +149,26 @@ export class Outbox {
   due(now: number, resendAfterMs: number, limit: number, exclude: Set<number>, opts: { freshMs?: number; order?: BacklogOrder } = {}): DueRow[] {
     if (limit <= 0) return [];
     const dir = opts.order === 'newest-first' ? 'DESC' : 'ASC';
+    // held marks and acks count as written: an acked batch is gone, one sent lately waits
+    const l = this.later;
+    const skip = l && !l.empty() ? new Set([...exclude, ...l.acked, ...[...l.sent].filter(([, s]) => s.at > now - resendAfterMs).map(([seq]) => seq)]) : exclude;
     const rows = this.db.prepare(`SELECT *, (last_sent IS NULL AND created >= ?) AS fresh FROM outbox WHERE last_sent IS NULL OR last_sent <= ? ORDER BY fresh DESC, seq ${dir} LIMIT ?`)
-      .all(now - (opts.freshMs ?? 5 * 60_000), now - resendAfterMs, limit + exclude.size) as Array<OutboxRow & { fresh: number }>;
-    return rows.filter((r) => !exclude.has(r.seq)).slice(0, limit).map((r) => ({ ...r, payload: this.payloadOf(r), fresh: r.fresh === 1 }));
+      .all(now - (opts.freshMs ?? 5 * 60_000), now - resendAfterMs, limit + skip.size) as Array<OutboxRow & { fresh: number }>;
+    return rows.filter((r) => !skip.has(r.seq)).slice(0, limit).map((r) => {
+      const held = l?.sent.get(r.seq);
+      const stored = r.payload;
+      let built: string | null = null;
+      // Built when read: the uplink asks for up to its whole window's worth of rows but sends
+      // the first few messages; building every one (records, JSON, checksum) at each pump
+      // made draining a long backlog quadratic (issue #10's soak).
+      const payloadOf = () => (built ??= this.payloadOf({ seq: r.seq, created: r.created, payload: stored }));
+      return {
+        seq: r.seq, created: r.created, n_records: r.n_records,
+        attempts: r.attempts + (held?.times ?? 0), last_sent: held ? held.at : r.last_sent,
+        get payload() { return payloadOf(); },
+        fresh: r.fresh === 1 && !held,
+      };
+    });
   }
 
   /** The batch as it goes on the wire (JSON): stored, or built from its records (FROM_RECORDS). */
@@ -112,6 +185,7 @@ export class Outbox {
   /** Send these batches again at the next pump (the central system asked for them). */
   makeDue(seqs: number[]): void {
     const upd = this.db.prepare('UPDATE outbox SET last_sent = NULL WHERE seq = ?');
+    for (const s of seqs) this.later?.sent.delete(s);
     this.atomically(() => { for (const s of seqs) upd.run(s); });
   }
 
@@ -124,6 +198,7 @@ export class Outbox {
     const answer: GapAnswer = { pending: [], resent: [], evicted: [], unknown: [] };
     const top = Number((this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").get() as { seq: number } | undefined)?.seq ?? 0);
     const inOutbox = new Set((this.db.prepare('SELECT seq FROM outbox WHERE seq BETWEEN ? AND ?').all(first, last) as Array<{ seq: number }>).map((r) => r.seq));
+    for (const s of this.later?.acked ?? []) inOutbox.delete(s); // acked: resent from its records, as any acked batch
     const ev = this.db.prepare("SELECT first_seq AS a, last_seq AS b FROM evictions WHERE kind = 'batches' AND last_seq >= ? AND first_seq <= ? ORDER BY first_seq").all(first, last) as Array<{ a: number; b: number }>;
     answer.evicted = ev.map((e) => [Math.max(e.a, first), Math.min(e.b, last)]);
     const isEvicted = (s: number) => ev.some((e) => s >= e.a && s <= e.b);
@@ -163,6 +238,12 @@ export class Outbox {
 
   markSent(seqs: number[], now: number): void {
     if (!seqs.length) return;
+    const l = this.later;
+    if (l) {
+      for (const seq of seqs) l.sent.set(seq, { at: now, times: (l.sent.get(seq)?.times ?? 0) + 1 });
+      this.addToCounter('batches_sent', seqs.length);
+      return;
+    }
     this.atomically(() => {
       const upd = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_sent = ? WHERE seq = ?');
       for (const s of seqs) upd.run(now, s);
@@ -179,11 +260,15 @@ export class Outbox {
     return this.atomically(() => {
       let batches = 0;
       let records = 0;
-      const del = this.db.prepare('DELETE FROM outbox WHERE seq = ? RETURNING n_records');
+      const l = this.later;
+      // held: the row stays until the minute commit, counted as gone from now on
+      const del = l ? this.db.prepare('SELECT n_records FROM outbox WHERE seq = ?') : this.db.prepare('DELETE FROM outbox WHERE seq = ? RETURNING n_records');
       const minutes = this.db.prepare('SELECT count(*) AS n FROM minute_records WHERE seq = ?');
       for (const s of seqs) {
+        if (l?.acked.has(s)) continue;
         const row = del.get(s) as { n_records: number } | undefined;
         if (!row) continue;
+        l?.acked.add(s);
         batches++;
         records += (minutes.get(s) as { n: number }).n;
       }
@@ -197,7 +282,10 @@ export class Outbox {
 
   counts(): StoreCounts {
     const q = <T>(sql: string) => this.db.prepare(sql).get() as T;
-    const ob = q<{ b: number; r: number | null; oldest: number | null }>('SELECT count(*) AS b, sum(n_records) AS r, min(created) AS oldest FROM outbox');
+    const acked = this.later?.acked.size ? JSON.stringify([...this.later.acked]) : null;
+    const ob = (acked
+      ? this.db.prepare('SELECT count(*) AS b, sum(n_records) AS r, min(created) AS oldest FROM outbox WHERE seq NOT IN (SELECT value FROM json_each(?))').get(acked)
+      : q('SELECT count(*) AS b, sum(n_records) AS r, min(created) AS oldest FROM outbox')) as { b: number; r: number | null; oldest: number | null };
     return {
       recordsCommitted: q<{ n: number }>('SELECT count(*) AS n FROM minute_records').n,
       outboxBatches: ob.b,
@@ -218,4 +306,16 @@ export class Outbox {
 /** A 10-min / hourly aggregate as a batch carries it: `{ts, sensor, period, values}`. */
 export function toWireRecord(a: Pick<WireRecord, 'ts' | 'sensor' | 'period' | 'values'>): WireRecord {
   return { ts: a.ts, sensor: a.sensor, period: a.period, values: a.values };
+}
+
+/** What an outbox with deferBookkeeping holds until the minute commit. */
+class LaterWrites {
+  /** seq → when last sent and how many sends since written */
+  readonly sent = new Map<number, { at: number; times: number }>();
+  readonly acked = new Set<number>();
+  readonly state = new Map<string, string>();
+
+  empty(): boolean {
+    return !this.sent.size && !this.acked.size && !this.state.size;
+  }
 }

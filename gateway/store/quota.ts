@@ -12,6 +12,7 @@
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import type { Clock } from '../../core/index.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
+import { isDiskFull } from './disk-full.ts';
 import type { Db } from './db.ts';
 
 export interface QuotaOptions {
@@ -34,6 +35,8 @@ export interface QuotaOptions {
    */
   reservePath?: string;
   reserveBytes?: number;
+  /** write what the outbox holds for the minute commit (acks) before unsent batches are chosen for eviction */
+  beforeEvictingBatches?: () => void;
 }
 
 export interface Eviction {
@@ -251,6 +254,12 @@ export class StoreQuota {
   /** Oldest unsent batches and their records: the backlog the link could not carry in time. */
   private evictBatches(reason: string): Eviction | null {
     const n = Math.max(1, Math.floor(this.chunk() / 60));
+    try {
+      this.opts.beforeEvictingBatches?.();
+    } catch (err) {
+      // on a full disk even that needs room: evict anyway (an acked batch then counts as evicted, and is sent no more)
+      if (!isDiskFull(err)) throw err;
+    }
     return this.db.transaction(() => {
       const rows = this.db.prepare('SELECT seq, n_records FROM outbox ORDER BY seq LIMIT ?').all(n) as Array<{ seq: number; n_records: number }>;
       // Keep the newest batch: it is what the forecaster needs next.

@@ -22,7 +22,7 @@ const minuteOf = (t: number) => Math.floor(t / MINUTE_MS) * MINUTE_MS;
 export interface RawWriterOptions { flushMs?: number | null; maxPending?: number }
 
 export class RawWriter {
-  private pending: RawObservation[] = [];
+  protected pending: RawObservation[] = [];
   private timer: Timer | null = null;
   private readonly insertMany;
   written = 0;
@@ -53,15 +53,39 @@ export class RawWriter {
     else if (!this.timer && this.opts.flushMs !== null) this.timer = this.clock.after(this.opts.flushMs ?? 1000, () => this.flush());
   }
 
-  /** Commit everything pending in one transaction. */
+  /** Commit everything pending in one transaction. If it fails, the readings stay pending. */
   flush(): void {
     this.timer?.cancel();
     this.timer = null;
     if (!this.pending.length) return;
     const rows = this.pending;
     this.pending = [];
-    this.insertMany(rows);
+    try {
+      this.insertMany(rows);
+    } catch (err) {
+      this.pending = rows.concat(this.pending);
+      throw err;
+    }
     this.written += rows.length;
+  }
+
+  /**
+   * Write everything pending inside the caller's transaction (the minute commit: one commit a
+   * minute for readings, minutes and bookkeeping). Returns what to call once that transaction
+   * has committed: only then are the readings forgotten; a rollback keeps them pending.
+   */
+  writePendingIn(): () => void {
+    const n = this.pending.length;
+    if (!n) return () => {};
+    this.insertMany(this.pending.slice(0, n));
+    return () => {
+      this.pending.splice(0, n);
+      this.written += n;
+      if (!this.pending.length) {
+        this.timer?.cancel();
+        this.timer = null;
+      }
+    };
   }
 }
 

@@ -44,11 +44,14 @@ export class StationTime {
   constructor(private readonly d: StationTimeDeps) {
     const { time, log } = d;
     this.probe = new TimeProbe({ db: d.db, station: d.station, time, everyMs: d.config.time.probe_every_s * 1000, connected: () => d.uplink.connected, pump: () => d.uplink.pump() });
-    // The ack left the centre at `ts`; half the round trip later it is here (NTP's estimate). A
-    // round trip over a minute of real time (or across a clock step) says nothing: then `ts` as is.
+    // The ack left the centre at `ts`; half the round trip later it is here (NTP's estimate),
+    // give or take that half: a busy link queues one way more than the other (a backlog going
+    // up, small acks coming down), so a sample may step the clock only by more than it. Without
+    // a round trip (a batch sent before a restart, or across a clock step) `ts` as is, which
+    // can set an unsynchronised clock but never step a set one.
     d.uplink.on('ack-time', (ts: number, rttMs: number | null) => {
-      const rtt = rttMs !== null && rttMs >= 0 && rttMs <= 60_000 * Math.max(1, time.clock.speed) ? rttMs : 0;
-      time.offer('ack', ts + rtt / 2);
+      const known = rttMs !== null && rttMs >= 0;
+      time.offer('ack', ts + (known ? rttMs / 2 : 0), undefined, known ? rttMs / 2 : Number.POSITIVE_INFINITY);
     });
     d.uplink.on('link', (state: string) => { if (state === 'up') this.probe.maybe(); });
     time.on('synchronised', (e: SyncEvent) => {

@@ -53,6 +53,21 @@ describe('TimeSync', () => {
     expect(t.offer('gnss', b.truth.now() + 300)).toBe(false); // within GNSS jitter: no step
   });
 
+  it('an ack sample steps a set clock only by more than its uncertainty (half its round trip): a queued link does not drag the clock back', () => {
+    const b = board(-3 * 86_400_000);
+    const t = new TimeSync({ base: b.base, systemBacked: false, required: true, monotonic: b.monotonic, bootId: 'x', log });
+    // unsynchronised: the first sample is taken, however uncertain
+    expect(t.offer('ack', b.truth.now(), undefined, 3_600_000)).toBe(true);
+    // an ack that queued 2 h up the link and came straight back reads 1 h early (± 1 h): no step
+    expect(t.offer('ack', b.truth.now() - 3_600_000, undefined, 3_600_000)).toBe(false);
+    expect(t.clock.now()).toBe(b.truth.now());
+    // a sample with an unknown round trip never steps a set clock
+    expect(t.offer('ack', b.truth.now() - 86_400_000, undefined, Number.POSITIVE_INFINITY)).toBe(false);
+    // a precise sample off by more than jitter + uncertainty does
+    expect(t.offer('ack', b.truth.now() + 60_000, undefined, 500)).toBe(true);
+    expect(t.clock.now()).toBe(b.truth.now() + 60_000);
+  });
+
   it('not required: a simulated clock is assumed right; a real one only after the build floor', () => {
     const ok = board(0);
     expect(new TimeSync({ base: ok.base, systemBacked: false, monotonic: ok.monotonic, bootId: 'x', log }).state()).toMatchObject({ synchronised: true, source: 'assumed', offset_ms: 0 });

@@ -122,11 +122,13 @@ export class TimeSync extends EventEmitter {
   }
 
   /**
-   * A source says the true time was `trueMs` at monotonic time `mono`. Returns whether it
-   * was taken. Refused: a source not enabled, a time before the build floor, a worse source
-   * than the one already used, or a sample within that source's jitter.
+   * A source says the true time was `trueMs` at monotonic time `mono`, give or take
+   * `uncertaintyMs`. Returns whether it was taken. Refused: a source not enabled, a time
+   * before the build floor, a worse source than the one already used, or a sample within that
+   * source's jitter plus its uncertainty (the first sample of an unsynchronised clock is taken
+   * whatever its uncertainty: it is the best there is).
    */
-  offer(source: TimeSource, trueMs: number, mono = this.mono()): boolean {
+  offer(source: TimeSource, trueMs: number, mono = this.mono(), uncertaintyMs = 0): boolean {
     if (!this.sources.has(source)) return false;
     if (!afterFloor(trueMs, this.floorMs)) {
       this.refused++;
@@ -139,7 +141,8 @@ export class TimeSync extends EventEmitter {
     const error = trueMs - said;
     // Within the source's jitter, no step: neither from the same source nor on a clock assumed right
     // (a simulated clock is the test's truth; a believed board clock is stepped only when really off).
-    if ((current === source || current === 'assumed') && Math.abs(error) <= TOLERANCE[source] * Math.max(1, this.o.base.speed)) return false;
+    // A sample known only to ± `uncertaintyMs` (an ack's half round trip) proves nothing smaller.
+    if ((current === source || current === 'assumed') && Math.abs(error) <= TOLERANCE[source] * Math.max(1, this.o.base.speed) + uncertaintyMs) return false;
     const boardSaid = this.o.base.now() - (this.mono() - mono);
     this.anchor = { trueMs, mono };
     this.offsetMs = Math.round(trueMs - boardSaid);

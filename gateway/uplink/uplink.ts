@@ -96,7 +96,8 @@ export class Uplink extends EventEmitter {
     this.topics = topics(opts.station);
     this.warn = new RateLimitedLog(opts.log, opts.clock);
     this.backoff = new Backoff({ baseMs: opts.reconnectBaseMs ?? 2000, capMs: opts.reconnectCapMs ?? 10 * 60_000 });
-    this.budget = new ByteBudget({ perHour: opts.budgetPerHour, perDay: opts.budgetPerDay }, outbox);
+    // its counts may wait for the minute commit (Outbox deferBookkeeping): a power cut loses a minute of them
+    this.budget = new ByteBudget({ perHour: opts.budgetPerHour, perDay: opts.budgetPerDay }, outbox.laterState);
     this.tls = opts.tls ? loadTls(opts.tls) : {};
   }
 

@@ -37,7 +37,7 @@ function readStation(path: string) {
 describe('chaos: a gateway SIGKILLed again and again', () => {
   it(`(1) ${SCALE.kills} SIGKILLs at random instants during ingest and upload: every committed record at the receiver, once`, async () => {
     const clock = new ScaledClock({ speed: 30 });
-    const rig = await startRig(clock, { resendAfterS: 20 });
+    const rig = await startRig(clock, { resendAfterS: 20, sharedReads: true });
     cleanup.push(() => rig.stop());
     const link = await startSatelliteLink({ target: { host: '127.0.0.1', port: rig.broker.port }, clock, bitsPerSecond: 64_000, latencyMs: 300 });
     cleanup.push(() => link.stop());

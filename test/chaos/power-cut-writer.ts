@@ -5,7 +5,7 @@
 import { openDatabase, Outbox } from '../../gateway/store/index.ts';
 import { minute } from './records.ts';
 
-const db = openDatabase(process.argv[2]!);
+const db = openDatabase(process.argv[2]!, { exclusive: true }); // as the station opens it (storage.shared_reads off)
 const outbox = new Outbox(db, 'CHAOS');
 const TX = 600;
 let next = (db.prepare('SELECT count(*) AS n FROM minute_records').get() as { n: number }).n;

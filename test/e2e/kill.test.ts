@@ -37,7 +37,7 @@ function readStation(path: string) {
 describe('a killed gateway loses nothing', () => {
   it('(c) SIGKILL at 10 random instants, restarted each time: every committed record at the receiver, once', async () => {
     const clock = new ScaledClock({ speed: 30 });
-    const rig = await startRig(clock, { resendAfterS: 20 });
+    const rig = await startRig(clock, { resendAfterS: 20, sharedReads: true });
     cleanup.push(() => rig.stop());
     const dbPath = rig.config.storage.path;
     let seed = 47971;

@@ -51,7 +51,7 @@ describe('time without a clock across a SIGKILL (bonin run, real PTY, real Mosqu
   it('readings of a killed and a restarted process, both before the time was known, all get their true times', async () => {
     const truth = new ScaledClock({ speed: 30 });
     const wrong = new ScaledClock({ speed: 30, origin: Date.UTC(1970, 0, 1, 0, 0, 3), anchor: truth.anchor });
-    const rig = await startRig(truth);
+    const rig = await startRig(truth, { sharedReads: true });
     cleanup.push(() => rig.stop());
     await rig.broker.stop(); // no link, so no ack: no time
     const configPath = join(rig.dir, 'station-time.json');

@@ -128,7 +128,7 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
     cleanup.push(() => sim.stop());
     const config = validateConfig({
       station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
-      storage: { path: join(dir, 'station.db') },
+      storage: { path: join(dir, 'station.db'), shared_reads: true }, // the test reads the store while the gateway runs
       uplink: { broker: broker.url, keepalive_s: 10 },
       sensors: [{ id: 'met', type: 'nmea-0183', port: sim.devices[0]!.path, idle_timeout_s: 60 }],
       nowcast: { enabled: false },
@@ -178,7 +178,7 @@ describe('time without a real-time clock (real PTY, real Mosquitto)', () => {
   it('a board clock three days slow: no link at boot, then the central system\'s ack gives the time; nothing lands three days back', async () => {
     const truth = new ScaledClock({ speed: SPEED });
     const wrong = new ScaledClock({ speed: SPEED, origin: truth.origin - 3 * DAY, anchor: truth.anchor });
-    const rig = await startRig(truth);
+    const rig = await startRig(truth, { sharedReads: true });
     cleanup.push(() => rig.stop());
     await rig.broker.stop(); // the satellite link is down when the station boots
     const config = validateConfig({ ...rig.config, nowcast: { enabled: false }, time: { require_sync: true, sources: ['ack'], probe_every_s: 60 } });

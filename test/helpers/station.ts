@@ -11,7 +11,8 @@ import { Mosquitto } from './mosquitto.ts';
 
 export const STATION = 'TEST-47971';
 
-export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; resendAfterS?: number } = {}) {
+/** `sharedReads`: the test reads the station's database while the gateway runs (storage.shared_reads) */
+export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; resendAfterS?: number; sharedReads?: boolean } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bonin-e2e-'));
   const broker = await Mosquitto.start();
   // The centre's command key (docs/commands.md): the receiver signs its gap requests with it, the gateway trusts its public half.
@@ -23,7 +24,7 @@ export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; res
   const device = sim.devices[0]!;
   const config = {
     station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
-    storage: { path: join(dir, 'station.db') },
+    storage: { path: join(dir, 'station.db'), ...(opts.sharedReads ? { shared_reads: true } : {}) },
     uplink: { broker: broker.url, resend_after_s: opts.resendAfterS ?? 30, keepalive_s: 10 },
     sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: device.path, idle_timeout_s: 10 }],
     log: { level: 'warn', file: join(dir, 'gateway.log') },
