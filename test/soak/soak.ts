@@ -262,7 +262,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
     if (depth.broker > 0) await broker.restart();
     const stationDb = () => new Database(config.storage.path, { readonly: true, fileMustExist: true });
     const outboxLeft = () => { const db = stationDb(); try { return (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n; } finally { db.close(); } };
-    await waitFor('the outbox to drain after the run', () => outboxLeft() === 0, 180_000, 500).catch((e: Error) => say(`soak: ${e.message}`));
+    // the gateway holds its database alone (storage.shared_reads off): ask its status page how many batches wait
+    const queued = () => fetch(`${pageUrl}api/status`, { signal: AbortSignal.timeout(5000) }).then((r) => r.json() as Promise<{ queue: { batches: number } }>).then((j) => j.queue.batches, () => -1);
+    await waitFor('the outbox to drain after the run', async () => (await queued()) === 0, 180_000, 500).catch((e: Error) => say(`soak: ${e.message}`));
     await stopGateway('SIGTERM');
     const stoppedAt = clock.now(); // minutes closed while the backlog drained count too
 
