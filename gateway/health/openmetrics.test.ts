@@ -12,7 +12,7 @@ const snapshot: HealthSnapshot = {
   ],
   queue: { batches: 2, records: 3, oldest_unsent_age_s: 95.5 },
   link: { up: true, last_ack_age_s: 12.3, reconnects: 4, messages: 1500, bytes: 123_456, held_by_budget: 0, in_flight: 1 },
-  disk: { free_bytes: 7_000_000_000, total_bytes: 30_000_000_000, store_bytes: 52_000_000, quota_bytes: 200 * 1024 * 1024, quota_used_bytes: 50_000_000, evicted_rows: 0 },
+  disk: { free_bytes: 7_000_000_000, total_bytes: 30_000_000_000, store_bytes: 52_000_000, quota_bytes: 200 * 1024 * 1024, quota_used_bytes: 50_000_000, evicted_rows: 0, damaged_blocks: 0 },
   memory: { rss_bytes: 90_000_000, heap_used_bytes: 30_000_000, heap_total_bytes: 40_000_000 },
   clock: { synchronised: true, source: 'gnss', offset_ms: -1_234_567, since: Date.UTC(2026, 11, 1, 11, 58), boot_id: '3f2a9c1e', floor: Date.UTC(2026, 10, 25), uncertain_readings: 7 },
 };

@@ -64,6 +64,7 @@ export function metricFamilies(h: HealthSnapshot): Family[] {
     { name: 'bonin_store_used_bytes', type: 'gauge', unit: 'bytes', help: 'Bytes of data in the store, as the quota counts them.', samples: [[st, h.disk.quota_used_bytes]] },
     { name: 'bonin_store_quota_bytes', type: 'gauge', unit: 'bytes', help: 'The store quota (storage.quota_mb); absent without one.', samples: [[st, h.disk.quota_bytes]] },
     { name: 'bonin_store_evicted_rows', type: 'counter', help: 'Rows the quota or a full disk made the store give up, ever.', samples: [[st, h.disk.evicted_rows]] },
+    { name: 'bonin_store_damaged_blocks', type: 'counter', help: 'Stored raw-reading blocks that failed their checksum when read (a failing SD card), since start; skipped, never read as values.', samples: [[st, h.disk.damaged_blocks]] },
     { name: 'bonin_memory_rss_bytes', type: 'gauge', unit: 'bytes', help: 'Resident set size of the gateway process.', samples: [[st, h.memory.rss_bytes]] },
     { name: 'bonin_memory_heap_used_bytes', type: 'gauge', unit: 'bytes', help: 'V8 heap in use.', samples: [[st, h.memory.heap_used_bytes]] },
     { name: 'bonin_clock_synchronised', type: 'gauge', help: '1 when the station time is known to be right; the source says how (system, gnss, ack, assumed).', samples: [[{ ...st, source: c.source ?? 'none' }, c.synchronised ? 1 : 0]] },

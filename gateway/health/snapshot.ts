@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { StationConfig } from '../config/schema.ts';
 import type { ClockState, TimeSync } from '../time/sync.ts';
+import { damagedRawBlocks } from '../store/raw.ts';
 
 export interface SensorHealthSnapshot {
   id: string;
@@ -33,7 +34,7 @@ export interface HealthSnapshot {
   queue: { batches: number; records: number; oldest_unsent_age_s: number | null };
   link: { up: boolean; last_ack_age_s: number | null; reconnects: number; messages: number; bytes: number; held_by_budget: number; in_flight: number };
   /** free_bytes: on the filesystem of the database (null for an in-memory store) */
-  disk: { free_bytes: number | null; total_bytes: number | null; store_bytes: number; quota_bytes: number | null; quota_used_bytes: number; evicted_rows: number };
+  disk: { free_bytes: number | null; total_bytes: number | null; store_bytes: number; quota_bytes: number | null; quota_used_bytes: number; evicted_rows: number; damaged_blocks: number };
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number };
   /** the time state, and readings still waiting for their time (this boot's before sync, or another boot's that never synced) */
   clock: ClockState & { uncertain_readings: number };
@@ -105,7 +106,7 @@ export function healthSnapshot(g: HealthSource): HealthSnapshot {
       up: g.uplink.connected, last_ack_age_s: age(now, g.uplink.lastAckAt), reconnects: g.uplink.stats.reconnects,
       messages: g.uplink.stats.messages, bytes: g.uplink.stats.bytes, held_by_budget: g.uplink.stats.heldByBudget, in_flight: g.uplink.figures().in_flight,
     },
-    disk: { ...disk(st.path), quota_bytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : null, quota_used_bytes: g.quota.usedBytes(), evicted_rows: ev.raw + ev.records + ev.batches },
+    disk: { ...disk(st.path), quota_bytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : null, quota_used_bytes: g.quota.usedBytes(), evicted_rows: ev.raw + ev.records + ev.batches, damaged_blocks: damagedRawBlocks.count },
     memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, heap_total_bytes: mem.heapTotal },
     clock: { ...g.time.state(), uncertain_readings: g.stationTime?.uncertain() ?? 0 },
   };

@@ -16,7 +16,7 @@ export interface StatusBody {
   sensors: Record<string, [string, number | null, number, number, number]>;
   queue: { batches: number; records: number; oldest_s: number | null };
   link: { ack_s: number | null; reconnects: number; msgs: number; held: number };
-  disk: { free_mb: number | null; store_mb: number | null; quota_pct: number | null; evicted: number };
+  disk: { free_mb: number | null; store_mb: number | null; quota_pct: number | null; evicted: number; damaged: number };
   mem: { rss_mb: number | null; heap_mb: number | null };
   clock: { sync: boolean; src: string | null; off_ms: number | null; since: number | null; unc: number };
 }
@@ -32,7 +32,7 @@ export function statusBody(h: HealthSnapshot): StatusBody {
     link: { ack_s: s(h.link.last_ack_age_s), reconnects: h.link.reconnects, msgs: h.link.messages, held: h.link.held_by_budget },
     disk: {
       free_mb: mb(h.disk.free_bytes), store_mb: mb(h.disk.store_bytes),
-      quota_pct: h.disk.quota_bytes ? Math.round((h.disk.quota_used_bytes / h.disk.quota_bytes) * 1000) / 10 : null, evicted: h.disk.evicted_rows,
+      quota_pct: h.disk.quota_bytes ? Math.round((h.disk.quota_used_bytes / h.disk.quota_bytes) * 1000) / 10 : null, evicted: h.disk.evicted_rows, damaged: h.disk.damaged_blocks,
     },
     mem: { rss_mb: mb(h.memory.rss_bytes), heap_mb: mb(h.memory.heap_used_bytes) },
     clock: { sync: h.clock.synchronised, src: h.clock.source, off_ms: h.clock.offset_ms, since: h.clock.since === null ? null : Math.round(h.clock.since), unc: h.clock.uncertain_readings },

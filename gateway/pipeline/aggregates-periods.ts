@@ -9,6 +9,7 @@ import { HOURLY_STEP_LIMITS } from '../qc/step.ts';
 import type { StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
 import { readRaw } from '../store/raw.ts';
+import { unpackRecord } from '../store/record-codec.ts';
 
 const MINUTE_MS = 60_000;
 /** p(t) is the last usable 1-min pressure at most this long before t (project). */
@@ -21,8 +22,8 @@ export class AggregateStore {
 
   /** The sensor's minute records with from ≤ ts < to, oldest first. */
   minutes(sensor: string, from: number, to: number): MinuteRecord[] {
-    const rows = this.db.prepare('SELECT record FROM minute_records WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts').all(sensor, from, to) as Array<{ record: string }>;
-    return rows.map((r) => JSON.parse(r.record) as MinuteRecord);
+    const rows = this.db.prepare('SELECT record FROM minute_records WHERE sensor = ? AND ts >= ? AND ts < ? ORDER BY ts').all(sensor, from, to) as Array<{ record: Buffer | string }>;
+    return rows.map((r) => unpackRecord(r.record));
   }
 
   /** Latest usable station pressure of a minute that ended at or before t, within the lookback. */

@@ -4,8 +4,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, type Observation, type Quantity } from '../../core/index.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
-import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
+import { openDatabase, Outbox, RawWriter, unpackRecord, type Db } from '../store/index.ts';
 import { MinuteCloser } from './minutes.ts';
+
+/** The station's minute records as stored (deflated JSON), oldest first. */
+const storedMinutes = (db: Db) => (db.prepare('SELECT record FROM minute_records ORDER BY ts').all() as Array<{ record: Buffer }>).map((x) => unpackRecord(x.record));
 
 const T0 = Date.UTC(2026, 6, 1, 0, 0);
 const dbs: Db[] = [];
@@ -48,9 +51,9 @@ describe('minute closer with QC and period aggregates', () => {
     expect(minutes.length).toBe(120);
     expect(r.periods.filter((p) => p.period === '10min').map((p) => p.ts)).toEqual(Array.from({ length: 12 }, (_, i) => T0 + i * 600_000));
     expect(r.periods.filter((p) => p.period === '1h').map((p) => p.ts)).toEqual([T0, T0 + 3_600_000]);
-    const recs = r.db.prepare('SELECT record FROM minute_records ORDER BY ts').all().map((x) => JSON.parse((x as { record: string }).record));
-    expect(recs[58].values.air_temperature.f).toBe('good');
-    expect(recs[59].values.air_temperature).toMatchObject({ f: 'suspect', r: ['persistence'] });
+    const recs = storedMinutes(r.db);
+    expect(recs[58]!.values.air_temperature!.f).toBe('good');
+    expect(recs[59]!.values.air_temperature).toMatchObject({ f: 'suspect', r: ['persistence'] });
     // the flag carries into the aggregates built from those minutes
     const h2 = r.periods.find((p) => p.period === '1h' && p.ts === T0 + 3_600_000)!;
     expect(h2.values.air_temperature).toMatchObject({ v: 24.3, f: 'suspect', r: ['persistence'] });
@@ -66,8 +69,8 @@ describe('minute closer with QC and period aggregates', () => {
       return min < 31 ? 5 + Math.floor(min / 2) * 0.1 : Math.floor((min - 31) / 2) * 0.1;
     };
     runFor(r, 3600 + 5, (t) => 24 + ((t / 10_000) % 5) / 10, counter);
-    const recs = r.db.prepare('SELECT record FROM minute_records ORDER BY ts').all().map((x) => JSON.parse((x as { record: string }).record));
-    const rain = recs.map((x) => x.values.precipitation_amount);
+    const recs = storedMinutes(r.db);
+    const rain = recs.map((x) => x.values.precipitation_amount!);
     expect(rain[31]).toMatchObject({ v: 0, f: 'suspect', r: ['sensor_status'] });
     expect(rain.every((x) => x.v === null || x.v >= 0)).toBe(true);
     const total = rain.reduce((a, x) => a + (x.v ?? 0), 0);
@@ -85,8 +88,8 @@ describe('minute closer with QC and period aggregates', () => {
     const hours = r.periods.filter((p) => p.period === '1h');
     expect(hours[0]!.values.air_temperature!.f).toBe('good');
     expect(hours[1]!.values.air_temperature).toMatchObject({ f: 'suspect', r: ['step'] });
-    const recs = r.db.prepare('SELECT record FROM minute_records ORDER BY ts').all().map((x) => JSON.parse((x as { record: string }).record));
-    expect(recs.filter((x) => x.values.air_temperature.r?.includes('step'))).toEqual([]);
+    const recs = storedMinutes(r.db);
+    expect(recs.filter((x) => x.values.air_temperature!.r?.includes('step'))).toEqual([]);
   });
 
   it('a restarted closer (same database) keeps the history: persistence still fires after the restart', () => {
@@ -94,7 +97,7 @@ describe('minute closer with QC and period aggregates', () => {
     runFor(a, 40 * 60, () => 24.3, () => 0);
     const b = rig(a.db, a.clock); // same store, new closer: as after a gateway restart
     runFor(b, 30 * 60 + 5, () => 24.3, () => 0);
-    const last = JSON.parse((a.db.prepare('SELECT record FROM minute_records ORDER BY ts DESC LIMIT 1').get() as { record: string }).record);
+    const last = unpackRecord((a.db.prepare('SELECT record FROM minute_records ORDER BY ts DESC LIMIT 1').get() as { record: Buffer }).record);
     expect(last.values.air_temperature).toMatchObject({ f: 'suspect', r: ['persistence'] });
   });
 });

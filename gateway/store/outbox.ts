@@ -4,6 +4,7 @@
 // minutes complete ride in the same batch (records with `period`), committed with them.
 import { makeBatch, type BatchPart, type MinuteRecord, type WireRecord } from '../../core/index.ts';
 import type { Db } from './db.ts';
+import { packRecord, unpackRecord } from './record-codec.ts';
 
 /** An outbox row's payload when the batch is built from the minute records tagged with its seq (since issue #10's SD work). */
 export const FROM_RECORDS = 'from-records';
@@ -122,7 +123,7 @@ export class Outbox {
   commitMinutes(records: MinuteRecord[], now: number, periodsOf?: () => WireRecord[]): number | null {
     return this.atomically(() => {
       const insert = this.db.prepare('INSERT OR IGNORE INTO minute_records (sensor, ts, record) VALUES (?, ?, ?)');
-      const fresh = records.filter((r) => insert.run(r.sensor, r.ts, JSON.stringify(r)).changes === 1);
+      const fresh = records.filter((r) => insert.run(r.sensor, r.ts, packRecord(r)).changes === 1);
       for (const r of records) {
         const last = this.lastAggregatedMinute(r.sensor);
         if (last === null || r.ts > last) this.setState(`aggregated:${r.sensor}`, r.ts);
@@ -179,7 +180,7 @@ export class Outbox {
   }
 
   private recordsOf(seq: number): MinuteRecord[] {
-    return (this.db.prepare('SELECT record FROM minute_records WHERE seq = ? ORDER BY ts, sensor').all(seq) as Array<{ record: string }>).map((r) => JSON.parse(r.record) as MinuteRecord);
+    return (this.db.prepare('SELECT record FROM minute_records WHERE seq = ? ORDER BY ts, sensor').all(seq) as Array<{ record: Buffer | string }>).map((r) => unpackRecord(r.record));
   }
 
   /** Send these batches again at the next pump (the central system asked for them). */

@@ -3,7 +3,7 @@
 // closed 10-minute period, so a plot reaches the present minute. Each point keeps its QC
 // flag: the page marks suspect and bad points instead of hiding them.
 import { QUANTITIES, type Quantity } from '../../core/index.ts';
-import type { Db } from '../store/index.ts';
+import { unpackRecord, type Db } from '../store/index.ts';
 
 export interface SeriesPoint { t: number; v: number; f: string }
 export interface QuantitySeries { quantity: string; label: string; unit: string; sensors: Array<{ sensor: string; points: SeriesPoint[] }> }
@@ -38,8 +38,8 @@ export function series24h(db: Db, now: number, sensors: readonly string[]): Quan
   // minute_records are in time order (index (ts, sensor), migration 9): one short range read per sensor, only after its last 10-minute period
   const minutes = db.prepare('SELECT ts, record FROM minute_records WHERE sensor = ? AND ts >= ? AND ts <= ? ORDER BY ts');
   for (const sensor of sensors) {
-    for (const m of minutes.iterate(sensor, lastAgg.get(sensor) ?? from, now) as Iterable<{ ts: number; record: string }>) {
-      put(sensor, m.ts + 30_000, (JSON.parse(m.record) as { values: Values }).values);
+    for (const m of minutes.iterate(sensor, lastAgg.get(sensor) ?? from, now) as Iterable<{ ts: number; record: Buffer | string }>) {
+      put(sensor, m.ts + 30_000, unpackRecord(m.record).values as Values);
     }
   }
   const order = Object.keys(QUANTITIES);
