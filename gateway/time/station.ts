@@ -46,12 +46,12 @@ export class StationTime {
     this.probe = new TimeProbe({ db: d.db, station: d.station, time, everyMs: d.config.time.probe_every_s * 1000, connected: () => d.uplink.connected, pump: () => d.uplink.pump() });
     // The ack left the centre at `ts`; half the round trip later it is here (NTP's estimate),
     // give or take that half: a busy link queues one way more than the other (a backlog going
-    // up, small acks coming down), so a sample may step the clock only by more than it. Without
-    // a round trip (a batch sent before a restart, or across a clock step) `ts` as is, which
-    // can set an unsynchronised clock but never step a set one.
+    // up, small acks coming down), so a sample may step the clock only by more than it. An ack
+    // without a round trip (not of a batch's first send in this process: it may be hours old,
+    // kept by the broker while the station was away) says nothing of the time.
     d.uplink.on('ack-time', (ts: number, rttMs: number | null) => {
-      const known = rttMs !== null && rttMs >= 0;
-      time.offer('ack', ts + (known ? rttMs / 2 : 0), undefined, known ? rttMs / 2 : Number.POSITIVE_INFINITY);
+      if (rttMs === null || rttMs < 0) return;
+      time.offer('ack', ts + rttMs / 2, undefined, rttMs / 2);
     });
     d.uplink.on('link', (state: string) => { if (state === 'up') this.probe.maybe(); });
     time.on('synchronised', (e: SyncEvent) => {

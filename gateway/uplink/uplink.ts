@@ -70,7 +70,8 @@ export function loadTls(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Bu
   };
 }
 
-interface InFlight { at: number; msg: number; bytes: number }
+/** `first`: the batch's first send (its ack can time the station's clock) */
+interface InFlight { at: number; msg: number; bytes: number; first: boolean }
 
 const MIN_REAL_RECONNECT_MS = 200;
 
@@ -217,7 +218,7 @@ export class Uplink extends EventEmitter {
         break;
       }
       const msg = ++this.msgCounter;
-      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire });
+      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire, first: r.attempts === 0 });
       this.publish(this.topics.obs, payload, wire, now, group.map((r) => r.seq));
       sent.push(...group.map((r) => r.seq));
       messages++;
@@ -365,11 +366,14 @@ export class Uplink extends EventEmitter {
     // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
     const seqs = ackedSeqs(ack.value);
     // The central system's clock when it acked: a time source for a station without one
-    // (gateway/time/), with the round trip since the newest acked seq went (null: not ours in flight).
+    // (gateway/time/), with the round trip since the newest acked seq went (null: not ours in
+    // flight). Only a batch's first send times an ack: the broker keeps acks for a station that
+    // was away and hands them over when it is back, hours old, just after the window went again;
+    // timed to that resend they would look fresh and drag the clock back by the outage.
     let sentAt: number | null = null;
     for (const q of seqs) {
-      const at = this.inFlight.get(q)?.at;
-      if (at !== undefined && (sentAt === null || at > sentAt)) sentAt = at;
+      const f = this.inFlight.get(q);
+      if (f?.first && (sentAt === null || f.at > sentAt)) sentAt = f.at;
     }
     this.emit('ack-time', ack.value.ts, sentAt === null ? null : this.opts.clock.now() - sentAt);
     const done = this.outbox.acknowledge(seqs);

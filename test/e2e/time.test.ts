@@ -66,9 +66,9 @@ async function retainedStatus(url: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** Wait until every batch with records is acked; on failure say what the station holds. */
+/** Wait until every batch with records is acked (the gateway's own count: the file's outbox lags the acks by up to a minute commit); on failure say what the station holds. */
 async function drained(gateway: StationGateway, path: string) {
-  await waitFor('the outbox to drain', () => stationRaw(path).outbox === 0, 30_000).catch((e: Error) => {
+  await waitFor('the outbox to drain', () => gateway.outbox.counts().outboxRecords === 0, 30_000).catch((e: Error) => {
     throw new Error(`${e.message}: station ${JSON.stringify(stationRaw(path))}, outbox ${JSON.stringify(gateway.outbox.counts())}, uplink ${JSON.stringify(gateway.uplink.stats)}`);
   });
 }
