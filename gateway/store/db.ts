@@ -2,11 +2,11 @@
 // appending whole pages to the WAL and, with synchronous=FULL, an fsync that makes the next one
 // rewrite the same partly filled 4 kB block. So (docs/decisions.md, "SD card writes"):
 //   - 1 kB pages (new databases only): a commit appends the few kB it changed, not 4 kB per page;
-//   - synchronous=NORMAL for the many small commits (raw readings, sends, acks): WAL keeps them
-//     atomic, a power cut cannot corrupt the file, but the last ones may roll back;
-//   - one durable commit a minute, the minute close (commitDurably): its fsync puts on the card
-//     every commit before it too. So a power cut loses at most the last minute, which the
-//     central system asks again for (or which arrives twice and is stored once);
+//   - one durable commit a minute, the minute close (commitDurably): the station's readings,
+//     sends and acks wait in memory for it (MinuteCloser.closeDue). A power cut loses at most
+//     that minute, which the central system asks again for (or which arrives twice and is
+//     stored once). synchronous=NORMAL stays for the rare commits between (a camera frame,
+//     a nowcast): WAL keeps them atomic, a power cut cannot corrupt the file;
 //   - the station holds the file alone (OpenOptions.exclusive): no -shm file rewritten at each commit.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
