@@ -10,8 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ScaledClock, topics } from '../../core/index.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
-import { healthSnapshot, startMetricsServer } from '../../gateway/health/index.ts';
+import { healthSnapshot } from '../../gateway/health/index.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { startGatewayStatusPage } from '../../gateway/web/index.ts';
 import { parseOpenMetrics } from '../helpers/openmetrics.ts';
 import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -37,13 +38,15 @@ describe('station health (real Mosquitto)', () => {
     const clock = new ScaledClock({ speed: 30 });
     const rig = await startRig(clock);
     cleanup.push(() => rig.stop());
-    const config = validateConfig({ ...rig.config, nowcast: { enabled: false } });
+    // the status page off: /metrics alone on its host and port, as `bonin run` starts it
+    const config = validateConfig({ ...rig.config, nowcast: { enabled: false }, status_page: { enabled: false, host: '127.0.0.1', port: 0 } });
     const gateway = new StationGateway(config, clock, createLogger({ level: 'silent' }));
     cleanup.push(() => gateway.stop());
     const seen = await watchStatus(rig.broker.url);
     gateway.start();
-    const metrics = await startMetricsServer({ host: '127.0.0.1', port: 0, snapshot: () => healthSnapshot(gateway) });
+    const metrics = (await startGatewayStatusPage(gateway, clock, createLogger({ level: 'silent' })))!;
     cleanup.push(() => metrics.close());
+    expect(metrics.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     await clock.sleep(2 * 60_000 + 5000);
     await waitFor('a minute acked', () => gateway.uplink.lastAckAt !== null);
     // (the rig's PTY idle timeout, 1/3 s real at 30×, can catch the port reopening on a loaded machine: take a status with it open)
