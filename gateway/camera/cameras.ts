@@ -290,7 +290,7 @@ export class CameraHub {
     const now = this.o.clock.now();
     const f = this.frames.summary();
     return {
-      cams: Object.fromEntries([...this.cams.values()].map((c) => [c.cfg.id, [c.status.state, c.status.reason.slice(0, 80), c.lastFrameAt === null ? null : Math.round((now - c.lastFrameAt) / 1000), c.frames]])),
+      cams: Object.fromEntries([...this.cams.values()].map((c) => [c.cfg.id, [c.status.state, c.status.reason.slice(0, 80), c.lastFrameAt === null ? null : Math.round((now - c.lastFrameAt) / 1000), c.frames] as [string, string, number | null, number]])),
       frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent },
       severe: this.severeWhy,
     };

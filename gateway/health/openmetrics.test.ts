@@ -15,6 +15,7 @@ const snapshot: HealthSnapshot = {
   disk: { free_bytes: 7_000_000_000, total_bytes: 30_000_000_000, store_bytes: 52_000_000, quota_bytes: 200 * 1024 * 1024, quota_used_bytes: 50_000_000, evicted_rows: 0, damaged_blocks: 0 },
   memory: { rss_bytes: 90_000_000, heap_used_bytes: 30_000_000, heap_total_bytes: 40_000_000 },
   clock: { synchronised: true, source: 'gnss', offset_ms: -1_234_567, since: Date.UTC(2026, 11, 1, 11, 58), boot_id: '3f2a9c1e', floor: Date.UTC(2026, 10, 25), uncertain_readings: 7 },
+  cameras: [{ id: 'cam-east', state: 'online', last_frame_age_s: 412, frames: 30 }, { id: 'cam-west', state: 'auth-failed', last_frame_age_s: null, frames: 0 }],
 };
 
 describe('OpenMetrics rendering', () => {
@@ -51,6 +52,11 @@ describe('OpenMetrics rendering', () => {
     expect(value('bonin_link_up')).toBe(1);
     expect(value('bonin_link_last_ack_age_seconds')).toBe(12.3);
     expect(value('bonin_link_reconnects')).toBe(4);
+    expect(value('bonin_camera_up', { camera: 'cam-east' })).toBe(1);
+    expect(value('bonin_camera_up', { camera: 'cam-west', state: 'auth-failed' })).toBe(0);
+    expect(value('bonin_camera_last_frame_age_seconds', { camera: 'cam-east' })).toBe(412);
+    expect(families.get('bonin_camera_last_frame_age_seconds')!.samples.map((s) => s.labels.camera)).toEqual(['cam-east']); // no frame yet: no sample
+    expect(value('bonin_camera_frames', { camera: 'cam-west' })).toBe(0);
     expect(value('bonin_link_sent_bytes')).toBe(123_456);
     expect(value('bonin_disk_free_bytes')).toBe(7_000_000_000);
     expect(value('bonin_store_file_bytes')).toBe(52_000_000);

@@ -70,6 +70,9 @@ export function metricFamilies(h: HealthSnapshot): Family[] {
     { name: 'bonin_clock_synchronised', type: 'gauge', help: '1 when the station time is known to be right; the source says how (system, gnss, ack, assumed).', samples: [[{ ...st, source: c.source ?? 'none' }, c.synchronised ? 1 : 0]] },
     { name: 'bonin_clock_offset_seconds', type: 'gauge', unit: 'seconds', help: 'True time minus the board clock at the last sync.', samples: [[st, c.offset_ms === null ? null : c.offset_ms / 1000]] },
     { name: 'bonin_clock_uncertain_readings', type: 'gauge', help: 'Readings stored without a known time (held until the time is known; another boot\'s for good).', samples: [[st, c.uncertain_readings]] },
+    { name: 'bonin_camera_up', type: 'gauge', help: '1 when the camera answers (online), 0 when offline, refusing the password or failing.', samples: per(h.cameras, (x) => ({ camera: x.id, state: x.state }), (x) => (x.state === 'online' ? 1 : 0)) },
+    { name: 'bonin_camera_last_frame_age_seconds', type: 'gauge', unit: 'seconds', help: 'Seconds since the camera\'s newest stored frame (absent: none since start).', samples: per(h.cameras, (x) => ({ camera: x.id }), (x) => x.last_frame_age_s) },
+    { name: 'bonin_camera_frames', type: 'counter', help: 'Frames taken from the camera since start.', samples: per(h.cameras, (x) => ({ camera: x.id }), (x) => x.frames) },
     { name: 'bonin_clock_synchronised_since_timestamp_seconds', type: 'gauge', unit: 'seconds', help: 'When the time became known (Unix seconds).', samples: [[st, c.since === null ? null : Math.round(c.since) / 1000]] },
   ];
 }

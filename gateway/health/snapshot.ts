@@ -38,6 +38,8 @@ export interface HealthSnapshot {
   memory: { rss_bytes: number; heap_used_bytes: number; heap_total_bytes: number };
   /** the time state, and readings still waiting for their time (this boot's before sync, or another boot's that never synced) */
   clock: ClockState & { uncertain_readings: number };
+  /** the ONVIF cameras: online, offline, auth-failed or error; age of the newest frame (null: none since start); frames since start */
+  cameras: Array<{ id: string; state: string; last_frame_age_s: number | null; frames: number }>;
 }
 
 /** What healthSnapshot reads; StationGateway has it all (structural, so tests can hand in a stand-in). */
@@ -52,6 +54,7 @@ export interface HealthSource {
   readonly quota: { usedBytes(): number; summary(): { raw: number; records: number; batches: number } };
   readonly nowcast: { summary(): { model: string | null } } | null;
   readonly stationTime?: { uncertain(): number };
+  readonly cameras?: { status(): { cams: Record<string, [string, string, number | null, number]> } } | null;
 }
 
 let softwareVersion: string | null = null;
@@ -109,5 +112,6 @@ export function healthSnapshot(g: HealthSource): HealthSnapshot {
     disk: { ...disk(st.path), quota_bytes: st.quota_mb ? st.quota_mb * 1024 * 1024 : null, quota_used_bytes: g.quota.usedBytes(), evicted_rows: ev.raw + ev.records + ev.batches, damaged_blocks: damagedRawBlocks.count },
     memory: { rss_bytes: mem.rss, heap_used_bytes: mem.heapUsed, heap_total_bytes: mem.heapTotal },
     clock: { ...g.time.state(), uncertain_readings: g.stationTime?.uncertain() ?? 0 },
+    cameras: Object.entries(g.cameras?.status().cams ?? {}).map(([id, [state, , ageS, frames]]) => ({ id, state, last_frame_age_s: ageS, frames })),
   };
 }
