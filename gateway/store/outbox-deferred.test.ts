@@ -102,6 +102,27 @@ describe('outbox with deferBookkeeping', () => {
   });
 });
 
+describe('resend backoff', () => {
+  it('a batch sent again and again waits 1, 2, 4, then 8 × resend_after for its ack, held or written alike; never given up', () => {
+    for (const deferBookkeeping of [false, true]) {
+      const db = openDatabase(':memory:');
+      const outbox = new Outbox(db, 'ST', { deferBookkeeping });
+      const [a] = fill(outbox, 1);
+      const R = 60_000;
+      let t = 0;
+      const dueAt = (at: number) => outbox.due(at, R, 10, new Set()).some((r) => r.seq === a);
+      for (const factor of [1, 2, 4, 8, 8, 8]) {
+        outbox.markSent([a!], t);
+        expect(dueAt(t + factor * R - 1), `${deferBookkeeping}: ×${factor}`).toBe(false);
+        expect(dueAt(t + factor * R), `${deferBookkeeping}: ×${factor}`).toBe(true);
+        if (deferBookkeeping && factor === 4) outbox.writeLater(); // written or held: the same wait
+        t += factor * R;
+      }
+      expect(outbox.due(t, -Infinity, 10, new Set()).map((r) => r.seq)).toEqual([a]); // after a reconnect: at once
+    }
+  });
+});
+
 describe('raw writer in the minute commit', () => {
   it('readings written inside a transaction are forgotten only when it commits; a rollback keeps them pending, written once later', () => {
     const db = openDatabase(':memory:');

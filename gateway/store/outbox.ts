@@ -29,6 +29,17 @@ export interface StoreCounts {
   recordsAcked: number;
 }
 
+/**
+ * How long a batch sent `sends` times waits for its ack before it goes again, in units of
+ * `uplink.resend_after_s`: 1, 2, 4, then 8 at most. A link (or a receiver) slower than
+ * resend_after otherwise gets every batch again and again, each resend slowing it more
+ * (the 30-day soak saw 13 copies a batch); a batch is never given up.
+ */
+export function resendFactor(sends: number): number {
+  return 2 ** Math.min(Math.max(sends - 1, 0), 3);
+}
+const RESEND_FACTOR_SQL = '(1 << min(max(attempts - 1, 0), 3))';
+
 export interface OutboxOptions {
   /**
    * Hold send marks, acks, their counters and `setStateLater` values in memory until the
@@ -143,7 +154,7 @@ export class Outbox {
   }
 
   /**
-   * Batches to send now: never sent, or sent longer than `resendAfterMs` ago. Fresh ones
+   * Batches to send now: never sent, or sent longer than `resendAfterMs` × resendFactor ago. Fresh ones
    * first (never sent, created within `freshMs`: the latest minutes), then the backlog in
    * `order`. A batch being resent is backlog: it is not what the forecaster lacks most.
    */
@@ -152,10 +163,17 @@ export class Outbox {
     const dir = opts.order === 'newest-first' ? 'DESC' : 'ASC';
     // held marks and acks count as written: an acked batch is gone, one sent lately waits
     const l = this.later;
-    const skip = l && !l.empty() ? new Set([...exclude, ...l.acked, ...[...l.sent].filter(([, s]) => s.at > now - resendAfterMs).map(([seq]) => seq)]) : exclude;
-    const rows = this.db.prepare(`SELECT *, (last_sent IS NULL AND created >= ?) AS fresh FROM outbox WHERE last_sent IS NULL OR last_sent <= ? ORDER BY fresh DESC, seq ${dir} LIMIT ?`)
-      .all(now - (opts.freshMs ?? 5 * 60_000), now - resendAfterMs, limit + skip.size) as Array<OutboxRow & { fresh: number }>;
-    return rows.filter((r) => !skip.has(r.seq)).slice(0, limit).map((r) => {
+    const skip = l?.acked.size ? new Set([...exclude, ...l.acked]) : exclude;
+    const waited = (sends: number, at: number) => !Number.isFinite(resendAfterMs) || at <= now - resendAfterMs * resendFactor(sends);
+    // resendAfterMs -Infinity (after a reconnect): everything not in `exclude` is due
+    const waits = Number.isFinite(resendAfterMs);
+    const rows = this.db.prepare(`SELECT *, (last_sent IS NULL AND created >= ?) AS fresh FROM outbox ${waits ? `WHERE last_sent IS NULL OR last_sent <= ? - ? * ${RESEND_FACTOR_SQL}` : ''} ORDER BY fresh DESC, seq ${dir} LIMIT ?`)
+      .all(now - (opts.freshMs ?? 5 * 60_000), ...(waits ? [now, resendAfterMs] : []), limit + skip.size + (l?.sent.size ?? 0)) as Array<OutboxRow & { fresh: number }>;
+    return rows.filter((r) => {
+      if (skip.has(r.seq)) return false;
+      const held = l?.sent.get(r.seq);
+      return !held || waited(r.attempts + held.times, held.at);
+    }).slice(0, limit).map((r) => {
       const held = l?.sent.get(r.seq);
       const stored = r.payload;
       let built: string | null = null;

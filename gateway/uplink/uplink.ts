@@ -15,7 +15,7 @@ import {
   ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, toRanges, topics, WIRE_VERSION,
   type BatchPart, type Clock, type ObsBatch, type Timer,
 } from '../../core/index.ts';
-import type { BacklogOrder, DueRow, Outbox } from '../store/outbox.ts';
+import { resendFactor, type BacklogOrder, type DueRow, type Outbox } from '../store/outbox.ts';
 import { RateLimitedLog, type Logger } from '../log.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { Backoff } from './backoff.ts';
@@ -70,8 +70,8 @@ export function loadTls(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Bu
   };
 }
 
-/** `first`: the batch's first send (its ack can time the station's clock) */
-interface InFlight { at: number; msg: number; bytes: number; first: boolean }
+/** `first`: the batch's first send (its ack can time the station's clock); `sends`: how many times it went, this one counted (the resend backoff) */
+interface InFlight { at: number; msg: number; bytes: number; first: boolean; sends: number }
 
 const MIN_REAL_RECONNECT_MS = 200;
 
@@ -197,7 +197,7 @@ export class Uplink extends EventEmitter {
     const now = o.clock.now();
     const resendAfter = afterReconnect ? -Infinity : o.resendAfterMs;
     // Batches unacked for too long (or acked under us) leave the window; `due` offers them again.
-    for (const [seq, f] of this.inFlight) if (now - f.at >= resendAfter) this.inFlight.delete(seq);
+    for (const [seq, f] of this.inFlight) if (now - f.at >= resendAfter * resendFactor(f.sends)) this.inFlight.delete(seq);
     const perMsg = o.encoding === 'json' ? 1 : Math.max(1, o.maxMessageRecords ?? 60);
     let { messages, bytes: bytesInFlight } = this.messagesInFlight();
     const slots = o.inFlight - messages;
@@ -218,7 +218,7 @@ export class Uplink extends EventEmitter {
         break;
       }
       const msg = ++this.msgCounter;
-      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire, first: r.attempts === 0 });
+      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire, first: r.attempts === 0, sends: r.attempts + 1 });
       this.publish(this.topics.obs, payload, wire, now, group.map((r) => r.seq));
       sent.push(...group.map((r) => r.seq));
       messages++;
