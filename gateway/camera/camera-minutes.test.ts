@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeCompact, encodeCompact, ManualClock, type Observation, type Quantity } from '../../core/index.ts';
 import { MinuteCloser } from '../pipeline/minutes.ts';
-import { openDatabase, Outbox, RawWriter, type Db } from '../store/index.ts';
+import { openDatabase, Outbox, RawWriter, unpackRecord, type Db } from '../store/index.ts';
 import { checkRange } from '../qc/range.ts';
 import { featureObservations, type SkyFeatures } from './sky-features.ts';
 
@@ -37,12 +37,12 @@ describe('camera features through the minute closer', () => {
       r.clock.advance(1000);
     }
     r.closer.stop();
-    const cam = r.db.prepare("SELECT ts, record FROM minute_records WHERE sensor = 'cam-east' ORDER BY ts").all() as Array<{ ts: number; record: string }>;
+    const cam = r.db.prepare("SELECT ts, record FROM minute_records WHERE sensor = 'cam-east' ORDER BY ts").all() as Array<{ ts: number; record: Buffer }>;
     expect(cam.map((c) => (c.ts - T0) / 60_000)).toEqual([3, 13]);
-    const first = JSON.parse(cam[0]!.record);
+    const first = unpackRecord(cam[0]!.record);
     expect(first.values.cloud_area_fraction).toEqual({ v: 42, f: 'good', n: 1 });
     expect(first.values.lens_wet).toEqual({ v: 0, f: 'good', n: 1 });
-    const night = JSON.parse(cam[1]!.record);
+    const night = unpackRecord(cam[1]!.record);
     expect(night.values.cloud_area_fraction).toMatchObject({ v: null, f: 'missing' });
     expect((r.db.prepare("SELECT count(*) AS n FROM minute_records WHERE sensor = 'wxt'").get() as { n: number }).n).toBeGreaterThanOrEqual(24);
   });
