@@ -24,6 +24,12 @@ const WATCHDOG_PERIOD_MS = 1000;
 // time, i.e. a busy loop against an unplugged port. Hardware does not speed up with the clock.
 const MIN_REAL_RETRY_MS = 50;
 const MIN_REAL_WATCHDOG_MS = 100;
+// A port that opens but stays silent (a dead sensor behind a live USB adapter) was reopened
+// every idle timeout, day and night: 1,500–3,000 opens a day, each leaking ~0.5 kB in
+// @serialport/bindings-cpp 13 (its native Poller keeps its JS callback for good; found in the
+// soak's heap snapshots) and each logged. From the second silent open in a row the wait
+// doubles from one idle timeout up to this; the first data heard resets it.
+const SILENT_REOPEN_MAX_MS = 5 * 60_000;
 
 export abstract class ReconnectingTransport extends EventEmitter implements Transport {
   readonly url: string;
@@ -37,6 +43,9 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
   private retryTimer: Timer | null = null;
   private watchdog: Timer | null = null;
   private lastRx = 0;
+  /** opens in a row that ended in an idle timeout without a byte heard */
+  private silentOpens = 0;
+  private heard = false;
   /** Connect attempts made since construction (for tests and status pages). */
   attempts = 0;
 
@@ -99,6 +108,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
         if (!live() || this.state !== 'connecting') return;
         this.state = 'open';
         this.failures = 0; // a good open resets the backoff
+        this.heard = false;
         this.lastRx = this.clock.now();
         const period = Math.max(Math.min(WATCHDOG_PERIOD_MS, this.idleTimeoutMs || WATCHDOG_PERIOD_MS), MIN_REAL_WATCHDOG_MS * this.clock.speed);
         this.watchdog = this.clock.every(period, () => this.checkHealth(gen));
@@ -108,6 +118,8 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
       data: (chunk) => {
         if (!live() || this.state !== 'open') return;
         this.lastRx = this.clock.now();
+        this.heard = true;
+        this.silentOpens = 0;
         this.emit('data', chunk);
       },
       lost: (reason, err) => {
@@ -126,6 +138,7 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
   private checkHealth(gen: number): void {
     if (gen !== this.gen || this.state !== 'open') return;
     if (this.idleTimeoutMs > 0 && this.clock.now() - this.lastRx >= this.idleTimeoutMs) {
+      if (!this.heard) this.silentOpens++;
       this.onLost(`idle timeout: no data for ${this.idleTimeoutMs} ms`);
       return;
     }
@@ -142,7 +155,8 @@ export abstract class ReconnectingTransport extends EventEmitter implements Tran
     // Destroy in the background; the retry waits at least the backoff delay, long enough
     // for a serial close to release its flock in practice (a failure would just retry).
     void this.destroyLink();
-    const delay = Math.max(backoffDelay(this.failures++, this.backoff), MIN_REAL_RETRY_MS * this.clock.speed);
+    const silentWait = this.silentOpens >= 2 ? Math.min(this.idleTimeoutMs * 2 ** Math.min(this.silentOpens - 2, 20), SILENT_REOPEN_MAX_MS) : 0;
+    const delay = Math.max(backoffDelay(this.failures++, this.backoff), MIN_REAL_RETRY_MS * this.clock.speed, silentWait);
     // Log the first failure loudly, the rest quietly: an unplugged sensor must not fill the SD card.
     (wasOpen || this.failures === 1 ? this.log.warn : this.log.info).call(this.log, { url: this.url, reason, retryInMs: delay }, 'transport down');
     // Schedule before emitting: a listener that calls close() must be able to cancel it.

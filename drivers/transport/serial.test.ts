@@ -86,6 +86,33 @@ describe('SerialTransport over a socat PTY pair', () => {
     await waitUntil(() => t!.isOpen, 5000, 'reopen');
   });
 
+  it('a port that opens but stays silent is reopened less and less often, until a byte is heard', async () => {
+    // A dead sensor behind a live adapter: from the second silent open in a row the wait
+    // doubles from one idle timeout (base.ts, SILENT_REOPEN_MAX_MS); each open leaks a native
+    // poller in the bindings, and each is logged.
+    t = createTransport(pair.a, { clock: systemClock, idleTimeoutMs: 300 });
+    const opens: number[] = [];
+    const closes: number[] = [];
+    t.on('open', () => opens.push(Date.now()));
+    t.on('close', () => closes.push(Date.now()));
+    t.open();
+    await waitUntil(() => opens.length >= 5, 15_000, 'five opens of the silent port');
+    const waits = [0, 1, 2, 3].map((k) => opens[k + 1]! - closes[k]!);
+    expect(waits[0]).toBeLessThan(500); // the first reopen: the usual backoff (200 ms ± 20 %)
+    expect(waits[2]).toBeGreaterThanOrEqual(550); // third silent open: 2 × 300 ms
+    expect(waits[3]).toBeGreaterThanOrEqual(1150); // fourth: 4 × 300 ms
+    // A byte heard resets it: the next idle trip reopens at once again.
+    await far.open();
+    const heardAt = opens.length;
+    await waitUntil(() => opens.length > heardAt, 10_000, 'the next open');
+    await far.write('x');
+    const closed = closes.length;
+    await waitUntil(() => closes.length > closed, 5000, 'the idle trip after the byte');
+    const at = closes.at(-1)!;
+    await waitUntil(() => opens.at(-1)! > at, 5000, 'the reopen after it');
+    expect(opens.at(-1)! - at).toBeLessThan(500);
+  });
+
   it('the idle watchdog closes and reopens a silent port', async () => {
     t = createTransport(pair.a, { clock: systemClock, idleTimeoutMs: 400 });
     const got = collect(t);
