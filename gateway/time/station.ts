@@ -36,6 +36,21 @@ export interface StationTimeDeps {
   uplink: EventEmitter & { readonly connected: boolean; pump(): void; lastAckAt: number | null };
 }
 
+/** An ack timed over a longer round trip than this says too little of the time (below). */
+export const MAX_ACK_RTT_MS = 30_000;
+
+/**
+ * The time an ack tells. It left the centre at `ts`; half the round trip later it is here
+ * (NTP's estimate), give or take that half: a busy link queues one way more than the other (a
+ * backlog going up, small acks coming down), so a sample may step the clock only by more than
+ * it. None without a round trip (not of a batch first sent in this process), nor over one longer
+ * than MAX_ACK_RTT_MS: that ack may be hours old, kept by the broker while the link was down.
+ */
+export function ackTimeSample(ts: number, rttMs: number | null): { trueMs: number; uncertaintyMs: number } | null {
+  if (rttMs === null || rttMs < 0 || rttMs > MAX_ACK_RTT_MS) return null;
+  return { trueMs: ts + rttMs / 2, uncertaintyMs: rttMs / 2 };
+}
+
 export class StationTime {
   readonly probe: TimeProbe;
   /** readings corrected at the sync */
@@ -44,14 +59,9 @@ export class StationTime {
   constructor(private readonly d: StationTimeDeps) {
     const { time, log } = d;
     this.probe = new TimeProbe({ db: d.db, station: d.station, time, everyMs: d.config.time.probe_every_s * 1000, connected: () => d.uplink.connected, pump: () => d.uplink.pump() });
-    // The ack left the centre at `ts`; half the round trip later it is here (NTP's estimate),
-    // give or take that half: a busy link queues one way more than the other (a backlog going
-    // up, small acks coming down), so a sample may step the clock only by more than it. An ack
-    // without a round trip (not of a batch's first send in this process: it may be hours old,
-    // kept by the broker while the station was away) says nothing of the time.
     d.uplink.on('ack-time', (ts: number, rttMs: number | null) => {
-      if (rttMs === null || rttMs < 0) return;
-      time.offer('ack', ts + rttMs / 2, undefined, rttMs / 2);
+      const sample = ackTimeSample(ts, rttMs);
+      if (sample) time.offer('ack', sample.trueMs, undefined, sample.uncertaintyMs);
     });
     d.uplink.on('link', (state: string) => { if (state === 'up') this.probe.maybe(); });
     time.on('synchronised', (e: SyncEvent) => {

@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
 import mqtt, { type MqttClient } from 'mqtt';
+import { MQTT_MEMORY_OPTIONS, unpinSmallBuffers } from './mqtt-memory.ts';
 import {
   ackedSeqs, decodeAck, decodeBatch, encodeCompact, makeBatch, toRanges, topics, WIRE_VERSION,
   type BatchPart, type Clock, type ObsBatch, type Timer,
@@ -70,8 +71,12 @@ export function loadTls(files: TlsFiles): { ca?: Buffer; cert?: Buffer; key?: Bu
   };
 }
 
-/** `first`: the batch's first send (its ack can time the station's clock); `sends`: how many times it went, this one counted (the resend backoff) */
-interface InFlight { at: number; msg: number; bytes: number; first: boolean; sends: number }
+/**
+ * `firstAt`: when the batch first went, if that was in this process (its ack can time the
+ * station's clock; kept when the batch goes again); `sends`: how many times it went, this one
+ * counted (the resend backoff)
+ */
+interface InFlight { at: number; msg: number; bytes: number; firstAt: number | null; sends: number }
 
 const MIN_REAL_RECONNECT_MS = 200;
 
@@ -109,7 +114,9 @@ export class Uplink extends EventEmitter {
   start(): void {
     const o = this.opts;
     const offline = JSON.stringify({ v: WIRE_VERSION, station: o.station, state: 'offline', ts: o.clock.now(), reason: 'connection lost' });
+    unpinSmallBuffers(); // mqtt-packet's caches would pin Buffer pools (mqtt-memory.ts)
     this.client = mqtt.connect(o.broker, {
+      ...MQTT_MEMORY_OPTIONS,
       protocolVersion: o.protocolVersion,
       clientId: `bonin-${o.station}`,
       clean: true,
@@ -197,7 +204,14 @@ export class Uplink extends EventEmitter {
     const now = o.clock.now();
     const resendAfter = afterReconnect ? -Infinity : o.resendAfterMs;
     // Batches unacked for too long (or acked under us) leave the window; `due` offers them again.
-    for (const [seq, f] of this.inFlight) if (now - f.at >= resendAfter * resendFactor(f.sends)) this.inFlight.delete(seq);
+    // A batch leaving the window keeps its first send's time if it goes again now (a reconnect
+    // resends at once what was in flight: a time probe sent as the link came up, say).
+    const firstSent = new Map<number, number>();
+    for (const [seq, f] of this.inFlight) {
+      if (now - f.at < resendAfter * resendFactor(f.sends)) continue;
+      this.inFlight.delete(seq);
+      if (f.firstAt !== null) firstSent.set(seq, f.firstAt);
+    }
     const perMsg = o.encoding === 'json' ? 1 : Math.max(1, o.maxMessageRecords ?? 60);
     let { messages, bytes: bytesInFlight } = this.messagesInFlight();
     const slots = o.inFlight - messages;
@@ -218,7 +232,7 @@ export class Uplink extends EventEmitter {
         break;
       }
       const msg = ++this.msgCounter;
-      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire, first: r.attempts === 0, sends: r.attempts + 1 });
+      for (const r of group) this.inFlight.set(r.seq, { at: now, msg, bytes: wire, firstAt: r.attempts === 0 ? now : (firstSent.get(r.seq) ?? null), sends: r.attempts + 1 });
       this.publish(this.topics.obs, payload, wire, now, group.map((r) => r.seq));
       sent.push(...group.map((r) => r.seq));
       messages++;
@@ -366,14 +380,15 @@ export class Uplink extends EventEmitter {
     // Duplicate acks and acks for seqs we do not hold change nothing (acknowledge ignores them).
     const seqs = ackedSeqs(ack.value);
     // The central system's clock when it acked: a time source for a station without one
-    // (gateway/time/), with the round trip since the newest acked seq went (null: not ours in
-    // flight). Only a batch's first send times an ack: the broker keeps acks for a station that
-    // was away and hands them over when it is back, hours old, just after the window went again;
-    // timed to that resend they would look fresh and drag the clock back by the outage.
+    // (gateway/time/), with the time since the acked batches first went in this process (null:
+    // none of ours). The first send, not the last: the broker keeps acks for a station that was
+    // away and hands them over when it is back, hours old, just after the window went again;
+    // timed to that resend they would look fresh and drag the clock back by the outage. Timed to
+    // the first send they show their age, and the station takes only short round trips.
     let sentAt: number | null = null;
     for (const q of seqs) {
-      const f = this.inFlight.get(q);
-      if (f?.first && (sentAt === null || f.at > sentAt)) sentAt = f.at;
+      const first = this.inFlight.get(q)?.firstAt ?? null;
+      if (first !== null && (sentAt === null || first > sentAt)) sentAt = first;
     }
     this.emit('ack-time', ack.value.ts, sentAt === null ? null : this.opts.clock.now() - sentAt);
     const done = this.outbox.acknowledge(seqs);
