@@ -48,9 +48,11 @@ export interface StationFigures {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
-export async function benchStation(opts: { warmupS?: number; windowS?: number } = {}): Promise<StationFigures> {
+export async function benchStation(opts: { warmupS?: number; windowS?: number; commitMin?: number } = {}): Promise<StationFigures> {
   const warmupS = opts.warmupS ?? Number(process.env.STATION_BENCH_WARMUP_S ?? 60);
   const windowS = opts.windowS ?? Number(process.env.STATION_BENCH_WINDOW_S ?? 600);
+  // STATION_BENCH_COMMIT_MIN: storage.commit_every_min for this run (unset: the station default)
+  const commitMin = opts.commitMin ?? (process.env.STATION_BENCH_COMMIT_MIN ? Number(process.env.STATION_BENCH_COMMIT_MIN) : undefined);
   const dir = mkdtempSync(join(tmpdir(), 'bonin-bench-station-'));
   const stops: Array<() => Promise<void> | void> = [];
   try {
@@ -67,7 +69,8 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number } 
     const db = join(dir, 'station', 'station.db');
     const config = {
       station: { id: 'BENCH-47971', name: 'Bench', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
-      storage: { path: db },
+      storage: { path: db, ...(commitMin ? { commit_every_min: commitMin } : {}) },
+      ...(commitMin ? { watchdog: { store_stale_s: commitMin * 60 + 120 } } : {}),
       uplink: { broker: broker.url },
       sensors: sim.devices.map((d) => ({ id: d.name, type: d.kind, port: d.path })),
       log: { level: 'info', file: join(dir, 'station', 'gateway.log') },

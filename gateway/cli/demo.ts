@@ -88,7 +88,8 @@ export async function demo(opts: DemoOptions): Promise<DemoSummary> {
   const example = loadConfig(EXAMPLE_CONFIG);
   const config = validateConfig({
     ...example,
-    storage: { ...example.storage, path: join(dir, 'station.db') },
+    // a commit a minute, not the field's 2: the demo's records show up within its first minutes
+    storage: { ...example.storage, path: join(dir, 'station.db'), commit_every_min: 1 },
     uplink: { ...example.uplink, broker: broker.url, protocol_version: 4 },
     // The example's WXT530 entry where the simulator has one; every other device with its family's defaults.
     sensors: sim.devices.map((d) => (d.kind === example.sensors[0]!.type ? { ...example.sensors[0]!, id: d.name, port: d.path } : { id: d.name, type: d.kind, port: d.path })),

@@ -39,6 +39,8 @@ describe('station config', () => {
     [(c: ReturnType<typeof base>) => { c.sensors[0]!.type = 'davis-vp2'; }, 'sensors.0.type'],
     [(c: ReturnType<typeof base>) => { (c.station as Record<string, unknown>).elevation = 3; }, 'station'],
     [(c: ReturnType<typeof base>) => { c.sensors = []; }, 'sensors'],
+    // a commit every 5 minutes outlasts the watchdog's default store window (300 s)
+    [(c: ReturnType<typeof base>) => { (c as Record<string, unknown>).storage = { ...c.storage, commit_every_min: 5 }; }, 'watchdog.store_stale_s'],
   ])('an invalid file names the key (%#: %s)', (mutate, key) => {
     const c = base();
     mutate(c);

@@ -14,14 +14,15 @@ const T0 = Date.UTC(2026, 6, 1, 0, 0);
 const dbs: Db[] = [];
 afterEach(() => dbs.splice(0).forEach((d) => d.close()));
 
-function rig(db = openDatabase(':memory:'), clock = new ManualClock(T0)) {
+function rig(db = openDatabase(':memory:'), clock = new ManualClock(T0), everyMinutes?: number) {
   dbs.push(db);
   const raw = new RawWriter(db, clock);
   const outbox = new Outbox(db, 'st');
   const periods: PeriodAggregate[] = [];
+  const commits: Array<{ at: number; minutes: number[] }> = [];
   const sensors = new Map<string, readonly Quantity[]>([['wxt', ['wind_speed', 'air_temperature', 'precipitation_amount']]]);
-  const closer = new MinuteCloser({ db, raw, outbox, clock, elevationM: 3, sensors, onAggregates: (a) => periods.push(...a) });
-  return { db, clock, raw, outbox, closer, periods };
+  const closer = new MinuteCloser({ db, raw, outbox, clock, elevationM: 3, sensors, everyMinutes, onAggregates: (a) => periods.push(...a), onCommit: (recs) => commits.push({ at: clock.now(), minutes: recs.map((x) => x.ts) }) });
+  return { db, clock, raw, outbox, closer, periods, commits };
 }
 
 const ob = (ts: number, quantity: Quantity, value: number | null): Observation => ({ ts, sensor: 'wxt', quantity, value, qc: { flag: 'good', reasons: [] } });
@@ -90,6 +91,16 @@ describe('minute closer with QC and period aggregates', () => {
     expect(hours[1]!.values.air_temperature).toMatchObject({ f: 'suspect', r: ['step'] });
     const recs = storedMinutes(r.db);
     expect(recs.filter((x) => x.values.air_temperature!.r?.includes('step'))).toEqual([]);
+  });
+
+  it('storage.commit_every_min 2: one commit every 2 minutes closes both, nothing lost, at even minutes', () => {
+    const r = rig(undefined, undefined, 2);
+    runFor(r, 10 * 60 + 5, () => 24.3, () => 0);
+    expect(r.commits.map((c) => (c.at - T0) / 60_000)).toEqual([2, 4, 6, 8, 10].map((m) => m + 2000 / 60_000));
+    expect(r.commits.map((c) => c.minutes.map((m) => (m - T0) / 60_000))).toEqual([[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]);
+    expect(r.outbox.committedKeys().length).toBe(10);
+    // the raw readings went with those commits: none waits in memory past the last one but its 2 s
+    expect((r.db.prepare('SELECT sum(n) AS n FROM raw_blocks').get() as { n: number }).n).toBeGreaterThan(10 * 60 * 2);
   });
 
   it('a restarted closer (same database) keeps the history: persistence still fires after the restart', () => {

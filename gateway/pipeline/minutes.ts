@@ -26,6 +26,12 @@ export interface MinuteCloserOptions {
   sensors: Map<string, readonly Quantity[]>;
   /** readings may arrive this long after their minute ended */
   graceMs?: number;
+  /**
+   * Close (and commit) every this many minutes, all minutes due at once (default 1). Each
+   * commit rewrites the same few pages (indexes, the outbox, the database header), so this
+   * sets most of the SD card's wear; a power cut loses at most this many minutes of readings.
+   */
+  everyMinutes?: number;
   /** minute QC limits (default: qc.md's, no climate band) */
   qc?: QcSettings;
   /** redundant sensors: per quantity, primary and backup sensor ids */
@@ -83,7 +89,8 @@ export class MinuteCloser {
 
   private schedule(): void {
     const now = this.o.clock.now();
-    const next = Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS + this.grace;
+    const period = (this.o.everyMinutes ?? 1) * MINUTE_MS;
+    const next = Math.floor(now / period) * period + period + this.grace;
     this.timer = this.o.clock.after(next - now, () => {
       // schedule first: whatever this close throws, the next minute is still closed
       this.schedule();

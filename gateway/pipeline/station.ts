@@ -96,12 +96,14 @@ export class StationGateway extends EventEmitter {
       beforeEvictingBatches: () => this.outbox.writeLater(),
       ...(st.path !== ':memory:' && st.reserve_mb ? { reservePath: `${st.path}.reserve`, reserveBytes: st.reserve_mb * 1024 * 1024 } : {}),
     });
-    // At raw_commit_s 60 (the default) the minute closer's flush each minute is the only raw
-    // commit: a timer of its own would race it and add a commit. 20,000 readings (a few MB)
-    // bound the memory: a minute of every sensor at 300 readings a second.
+    // At raw_commit_s 60 (the default) the minute closer's commit (every commit_every_min) is
+    // the only raw commit: a timer of its own would race it and add commits. 20,000 readings (a
+    // few MB) bound the memory: two minutes of every sensor at 160 readings a second; past it
+    // the writer commits early.
     this.raw = new DiskFullSafeRawWriter(this.db, clock, this.quota, log, { flushMs: st.raw_commit_s < 60 ? st.raw_commit_s * 1000 : null, maxPending: 20_000 });
     this.closer = new MinuteCloser({
       db: this.db, raw: this.raw, outbox: this.outbox, clock, elevationM: config.station.elevation_m,
+      everyMinutes: st.commit_every_min,
       // A camera is a sensor expecting nothing: its minutes are those it sent sky features in.
       sensors: new Map<string, readonly Quantity[]>([...config.sensors.map((s) => [s.id, sensorFamily(s.type).expected] as const), ...config.cameras.devices.map((c) => [c.id, []] as const)]),
       onCommit: (records, seq) => this.onCommit(records, seq),
