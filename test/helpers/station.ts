@@ -24,7 +24,10 @@ export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; res
   const device = sim.devices[0]!;
   const config = {
     station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
-    storage: { path: join(dir, 'station.db'), ...(opts.sharedReads ? { shared_reads: true } : {}) },
+    // A commit a minute, as before storage.commit_every_min: these tests wait for records minute
+    // by minute at scaled clocks. The field default (2) runs in the soak, the station bench,
+    // minutes.test.ts and the systemd-notify test's config check.
+    storage: { path: join(dir, 'station.db'), commit_every_min: 1, ...(opts.sharedReads ? { shared_reads: true } : {}) },
     uplink: { broker: broker.url, resend_after_s: opts.resendAfterS ?? 30, keepalive_s: 10 },
     sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: device.path, idle_timeout_s: 10 }],
     log: { level: 'warn', file: join(dir, 'gateway.log') },
