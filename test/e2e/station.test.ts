@@ -110,7 +110,7 @@ describe('a station end to end (real PTY, real Mosquitto)', () => {
     const { clock, rig, gateway } = await station(30);
     (rig.device.twin as Wxt530Twin).setFaults({ noise: 0.3, tornLines: 0.1, invalidValue: 0.2 });
     gateway.start();
-    // raw readings are written at the commits, every 2 minutes: the last one is ≥ 2 minutes in
+    // raw readings are written at the commits (each minute in this rig): the last one is ≥ 2 minutes in
     await clock.sleep(4 * 60_000 + 3000);
     const [health] = gateway.health();
     expect(health!.rejections).toBeGreaterThan(5);

@@ -58,7 +58,7 @@ describe('systemd notify and watchdog', () => {
     const rig = await startRig(clock);
     cleanup.push(() => rig.stop());
     // Windows of 20 simulated seconds (2 s real at 10×): readings every few seconds keep it alive.
-    // The store's window must outlast the 2 minutes between commits (storage.commit_every_min; the config check refuses it otherwise).
+    // The store's window must outlast the time between commits (storage.commit_every_min; the config check refuses it otherwise).
     writeFileSync(rig.configPath, JSON.stringify({ ...rig.config, watchdog: { readings_stale_s: 20, store_stale_s: 150, uplink_stale_s: 60 } }, null, 2));
     const sock = join(rig.dir, 'notify.sock');
     const sd = listen(sock);

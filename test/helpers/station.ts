@@ -25,8 +25,8 @@ export async function startRig(clock: Clock, opts: { expose?: 'pty' | 'tcp'; res
   const config = {
     station: { id: STATION, name: 'E2E', latitude: 27.0917, longitude: 142.1917, elevation_m: 3 },
     // A commit a minute, as before storage.commit_every_min: these tests wait for records minute
-    // by minute at scaled clocks. The field default (2) runs in the soak, the station bench,
-    // minutes.test.ts and the systemd-notify test's config check.
+    // by minute at scaled clocks. The field default (2) runs in the soak, the station bench and
+    // minutes.test.ts.
     storage: { path: join(dir, 'station.db'), commit_every_min: 1, ...(opts.sharedReads ? { shared_reads: true } : {}) },
     uplink: { broker: broker.url, resend_after_s: opts.resendAfterS ?? 30, keepalive_s: 10 },
     sensors: [{ id: 'wxt530', type: 'vaisala-wxt530', port: device.path, idle_timeout_s: 10 }],
