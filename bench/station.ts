@@ -9,6 +9,9 @@
 // write_bytes is real.
 // STATION_BENCH_WARMUP_S (default 60) and STATION_BENCH_WINDOW_S (default 600: one cycle of
 // the station — ten minute closes, one camera snapshot, one 10-minute aggregate) set the times.
+// STATION_BENCH_KEEP=1 keeps the run's folder (printed on stderr) with keep.db and keep.db-wal,
+// copies taken at the window's end (the gateway deletes its WAL when it stops): the window's
+// WAL frames start at the printed wal0 offset, for a look at which tables the commits change.
 // The nowcast is on but runs only once the station has hours of history, so its inference is
 // not in the window (bench/nowcast.ts measures it: well under a millisecond a run).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -90,6 +93,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
     const tWall0 = Date.now();
     const w0 = writeBytes(pid)!;
     const wal0 = statSync(`${db}-wal`).size;
+    if (process.env.STATION_BENCH_KEEP) process.stderr.write(`wal0 ${wal0}\n`);
     const t0 = performance.now();
     const rss: number[] = [];
     for (let t = 0; t < windowS; t += 5) {
@@ -109,6 +113,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
     const copy = join(dir, 'copy.db');
     copyFileSync(db, copy);
     copyFileSync(`${db}-wal`, `${copy}-wal`);
+    if (process.env.STATION_BENCH_KEEP) { copyFileSync(db, join(dir, 'keep.db')); copyFileSync(`${db}-wal`, join(dir, 'keep.db-wal')); }
     const countedUntil = Date.now() - 65_000;
     const counted = (countedUntil - tWall0) / 1000;
     const wal = walWindow(`${copy}-wal`, wal0);
@@ -147,7 +152,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
     };
   } finally {
     for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.STATION_BENCH_KEEP) process.stderr.write(`kept ${dir}\n`); else rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -9,7 +9,7 @@ import { HOURLY_STEP_LIMITS } from '../qc/step.ts';
 import type { StationMinute } from '../qc/redundancy.ts';
 import type { Db } from '../store/db.ts';
 import { readRaw } from '../store/raw.ts';
-import { unpackRecord } from '../store/record-codec.ts';
+import { packJson, unpackJson, unpackRecord } from '../store/record-codec.ts';
 
 const MINUTE_MS = 60_000;
 /** p(t) is the last usable 1-min pressure at most this long before t (project). */
@@ -37,21 +37,21 @@ export class AggregateStore {
   }
 
   save(period: AggregatePeriod, sensor: string, ts: number, record: PeriodAggregate | StationMinute): void {
-    this.db.prepare('INSERT OR REPLACE INTO aggregates (period, sensor, ts, record) VALUES (?, ?, ?, ?)').run(period, sensor, ts, JSON.stringify(record));
+    this.db.prepare('INSERT OR REPLACE INTO aggregates (period, sensor, ts, record) VALUES (?, ?, ?, ?)').run(period, sensor, ts, packJson(record));
   }
 
   read(period: AggregatePeriod, sensor?: string): Array<PeriodAggregate | StationMinute> {
     const rows = (sensor === undefined
       ? this.db.prepare('SELECT record FROM aggregates WHERE period = ? ORDER BY ts, sensor').all(period)
-      : this.db.prepare('SELECT record FROM aggregates WHERE period = ? AND sensor = ? ORDER BY ts').all(period, sensor)) as Array<{ record: string }>;
-    return rows.map((r) => JSON.parse(r.record) as PeriodAggregate);
+      : this.db.prepare('SELECT record FROM aggregates WHERE period = ? AND sensor = ? ORDER BY ts').all(period, sensor)) as Array<{ record: Buffer | string }>;
+    return rows.map((r) => unpackJson<PeriodAggregate>(r.record));
   }
 
   /** [305] hourly step: each hourly mean against the previous hour's, `suspect` only. */
   private hourlyStep(agg: PeriodAggregate): void {
-    const row = this.db.prepare("SELECT record FROM aggregates WHERE period = '1h' AND sensor = ? AND ts = ?").get(agg.sensor, agg.ts - 3_600_000) as { record: string } | undefined;
+    const row = this.db.prepare("SELECT record FROM aggregates WHERE period = '1h' AND sensor = ? AND ts = ?").get(agg.sensor, agg.ts - 3_600_000) as { record: Buffer | string } | undefined;
     if (!row) return;
-    const prev = JSON.parse(row.record) as PeriodAggregate;
+    const prev = unpackJson<PeriodAggregate>(row.record);
     for (const [q, limit] of Object.entries(HOURLY_STEP_LIMITS) as Array<[keyof PeriodAggregate['values'], number]>) {
       const a = agg.values[q];
       const b = prev.values[q];

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/index.ts';
 import { SHIPPED_MANIFEST, SHIPPED_MODEL_DIR } from '../../edge-model/nowcast.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
-import { openDatabase } from '../store/index.ts';
+import { openDatabase, unpackJson } from '../store/index.ts';
 import { NowcastRunner, type NowcastMessage, type NowcastRunnerOptions } from './nowcast.ts';
 import { memoryLog, seedHours } from './nowcast-test-helpers.ts';
 
@@ -107,8 +107,8 @@ describe('NowcastRunner', () => {
   it('withholds (stores and sends nothing, never NaN) when the current hour has no usable temperature', async () => {
     const { db, runner, sent } = rig();
     seedHours(db, T0 - 200 * HOUR, T0);
-    const row = db.prepare("SELECT record FROM aggregates WHERE ts = ?").get(T0 - HOUR) as { record: string };
-    const agg = JSON.parse(row.record) as PeriodAggregate;
+    const row = db.prepare("SELECT record FROM aggregates WHERE ts = ?").get(T0 - HOUR) as { record: Buffer };
+    const agg = unpackJson<PeriodAggregate>(row.record);
     agg.values.air_temperature = { v: 31, f: 'suspect', n: 60 };
     db.prepare("UPDATE aggregates SET record = ? WHERE ts = ?").run(JSON.stringify(agg), T0 - HOUR);
     const out = await runner.run();

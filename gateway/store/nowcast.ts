@@ -4,6 +4,7 @@ import type { MinuteValue, Quantity } from '../../core/index.ts';
 import type { HourValues } from '../../edge-model/from-hourly.ts';
 import type { PeriodAggregate } from '../aggregate/period.ts';
 import type { Db } from './db.ts';
+import { unpackJson } from './record-codec.ts';
 
 const HOUR_MS = 3_600_000;
 /** As seriesFromHours reads them: suspect values are gaps for the model. */
@@ -28,10 +29,10 @@ export class NowcastStore {
    */
   hours(from: number, to: number): HourValues[] {
     const rows = this.db.prepare("SELECT ts, record FROM aggregates WHERE period = '1h' AND sensor <> 'station' AND ts >= ? AND ts < ? ORDER BY ts, sensor")
-      .all(from, to) as Array<{ ts: number; record: string }>;
+      .all(from, to) as Array<{ ts: number; record: Buffer | string }>;
     const byHour = new Map<number, HourValues>();
     for (const r of rows) {
-      const agg = JSON.parse(r.record) as PeriodAggregate;
+      const agg = unpackJson<PeriodAggregate>(r.record);
       let h = byHour.get(r.ts);
       if (!h) byHour.set(r.ts, (h = { ts: r.ts, values: {} }));
       for (const q of NOWCAST_INPUTS) {

@@ -4,7 +4,7 @@
 // minutes complete ride in the same batch (records with `period`), committed with them.
 import { makeBatch, type BatchPart, type MinuteRecord, type WireRecord } from '../../core/index.ts';
 import type { Db } from './db.ts';
-import { packRecord, unpackRecord } from './record-codec.ts';
+import { packRecord, unpackJson, unpackRecord } from './record-codec.ts';
 
 /** An outbox row's payload when the batch is built from the minute records tagged with its seq (since issue #10's SD work). */
 export const FROM_RECORDS = 'from-records';
@@ -248,8 +248,8 @@ export class Outbox {
       for (const [period, ms] of [['10min', 600_000], ['1h', 3_600_000]] as const) {
         const end = m.ts + 60_000;
         if (end % ms !== 0) continue;
-        const row = get.get(period, m.sensor, end - ms) as { record: string } | undefined;
-        if (row) out.push(toWireRecord(JSON.parse(row.record) as WireRecord));
+        const row = get.get(period, m.sensor, end - ms) as { record: Buffer | string } | undefined;
+        if (row) out.push(toWireRecord(unpackJson<WireRecord>(row.record)));
       }
     }
     return out;

@@ -3,7 +3,7 @@
 // closed 10-minute period, so a plot reaches the present minute. Each point keeps its QC
 // flag: the page marks suspect and bad points instead of hiding them.
 import { QUANTITIES, type Quantity } from '../../core/index.ts';
-import { unpackRecord, type Db } from '../store/index.ts';
+import { unpackJson, unpackRecord, type Db } from '../store/index.ts';
 
 export interface SeriesPoint { t: number; v: number; f: string }
 export interface QuantitySeries { quantity: string; label: string; unit: string; sensors: Array<{ sensor: string; points: SeriesPoint[] }> }
@@ -29,10 +29,10 @@ export function series24h(db: Db, now: number, sensors: readonly string[]): Quan
     }
   };
   // The middle of a 10-minute period is where its mean belongs on a time axis.
-  const aggs = db.prepare("SELECT sensor, ts, record FROM aggregates WHERE period = '10min' AND ts >= ? AND ts <= ? ORDER BY ts").all(from, now) as Array<{ sensor: string; ts: number; record: string }>;
+  const aggs = db.prepare("SELECT sensor, ts, record FROM aggregates WHERE period = '10min' AND ts >= ? AND ts <= ? ORDER BY ts").all(from, now) as Array<{ sensor: string; ts: number; record: Buffer | string }>;
   const lastAgg = new Map<string, number>();
   for (const a of aggs) {
-    put(a.sensor, a.ts + TEN_MIN / 2, (JSON.parse(a.record) as { values: Values }).values);
+    put(a.sensor, a.ts + TEN_MIN / 2, unpackJson<{ values: Values }>(a.record).values);
     lastAgg.set(a.sensor, a.ts + TEN_MIN);
   }
   // minute_records are in time order (index (ts, sensor), migration 9): one short range read per sensor, only after its last 10-minute period

@@ -10,6 +10,7 @@ import type { PeriodAggregate } from '../../gateway/aggregate/period.ts';
 import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
+import { unpackJson } from '../../gateway/store/record-codec.ts';
 import { STATION, startRig } from '../helpers/station.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -50,8 +51,8 @@ describe('aggregates end to end (real PTY, real Mosquitto)', () => {
     expect(v.air_temperature_max!.v).toBeGreaterThanOrEqual(v.air_temperature_min!.v!);
     expect(v.precipitation_amount!.v).toBeGreaterThanOrEqual(0);
     // what was emitted is what the store holds
-    const stored = gateway.db.prepare("SELECT record FROM aggregates WHERE period = '10min' AND ts = ?").get(H6) as { record: string };
-    expect(JSON.parse(stored.record)).toEqual(ten);
+    const stored = gateway.db.prepare("SELECT record FROM aggregates WHERE period = '10min' AND ts = ?").get(H6) as { record: Buffer };
+    expect(unpackJson(stored.record)).toEqual(ten);
 
     // Published: the receiver holds both aggregates, keyed apart from the minutes of the same start.
     const sensor = ten!.sensor;

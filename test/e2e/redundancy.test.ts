@@ -8,6 +8,7 @@ import { validateConfig } from '../../gateway/config/load.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { StationGateway } from '../../gateway/pipeline/station.ts';
 import type { StationMinute } from '../../gateway/qc/redundancy.ts';
+import { unpackJson } from '../../gateway/store/record-codec.ts';
 import { startSimulation } from '../../hw-sim/index.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,8 +40,8 @@ describe('redundant wind sensors (real PTYs)', () => {
     const gateway = new StationGateway(config, clock, createLogger({ level: 'silent' }));
     cleanup.push(() => gateway.stop());
     gateway.start();
-    const choice = () => (gateway.db.prepare("SELECT record FROM aggregates WHERE period = '1min' AND sensor = 'station' ORDER BY ts").all() as Array<{ record: string }>)
-      .map((r) => JSON.parse(r.record) as StationMinute);
+    const choice = () => (gateway.db.prepare("SELECT record FROM aggregates WHERE period = '1min' AND sensor = 'station' ORDER BY ts").all() as Array<{ record: Buffer }>)
+      .map((r) => unpackJson<StationMinute>(r.record));
 
     await clock.sleep(3 * 60_000);
     await wxt!.exposure.unplug();
