@@ -74,7 +74,14 @@ export function severeWeather(records: readonly MinuteRecord[]): string | null {
   return null;
 }
 
-interface Running { cfg: CameraConfig; driver: CameraDriverLike | null; status: CameraStatus; frames: number; unreadable: number; lastFrameAt: number | null; xaddr: string | null }
+interface Running {
+  cfg: CameraConfig; driver: CameraDriverLike | null; status: CameraStatus; frames: number; unreadable: number; lastFrameAt: number | null; xaddr: string | null;
+  /** the next frame is the centre's (frame command): its full frame is kept whatever the daily budget */
+  keepNext: boolean;
+}
+
+/** A snapshot this close to the usual interval after the camera's last kept full frame is the usual one (timers drift). */
+const USUAL_INTERVAL_SLACK = 0.9;
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
@@ -93,7 +100,10 @@ export class CameraHub {
     this.warn = new RateLimitedLog(o.log, o.clock);
     // An in-memory store (tests) gets a folder of its own: the sweep at start removes files its empty table does not name.
     const dir = c.cameras.frames_dir ?? (c.storage.path === ':memory:' ? mkdtempSync(join(tmpdir(), `bonin-frames-${c.station.id}-`)) : join(dirname(c.storage.path), 'frames'));
-    this.frames = new FrameStore(o.db, { dir, quotaBytes: c.cameras.frames_quota_mb * 1024 * 1024, clock: o.clock, log: o.log, cameras: c.cameras.devices.map((d) => d.id) });
+    this.frames = new FrameStore(o.db, {
+      dir, quotaBytes: c.cameras.frames_quota_mb * 1024 * 1024, clock: o.clock, log: o.log, cameras: c.cameras.devices.map((d) => d.id),
+      dailyBytes: c.cameras.frames_mb_per_day * 1024 * 1024,
+    });
     // Frames before anything else when the store or the disk is full.
     o.quota.evictFirstWith((reason, minBytes) => this.frames.evictOldest(reason, minBytes));
     this.sender = new ImageSender({
@@ -101,7 +111,7 @@ export class CameraHub {
       resendAfterMs: c.uplink.resend_after_s * 1000, protocolVersion: c.uplink.protocol_version,
     });
     for (const cfg of c.cameras.devices) {
-      this.cams.set(cfg.id, { cfg, driver: null, frames: 0, unreadable: 0, lastFrameAt: null, xaddr: cfg.xaddr ?? null, status: { camera: cfg.id, state: 'offline', reason: cfg.xaddr ? 'not started' : 'waiting for discovery', since: o.clock.now(), skewS: null } });
+      this.cams.set(cfg.id, { cfg, driver: null, frames: 0, unreadable: 0, lastFrameAt: null, xaddr: cfg.xaddr ?? null, keepNext: false, status: { camera: cfg.id, state: 'offline', reason: cfg.xaddr ? 'not started' : 'waiting for discovery', since: o.clock.now(), skewS: null } });
     }
     o.commands.register('frame', (args) => this.frameCommand(args));
   }
@@ -192,7 +202,7 @@ export class CameraHub {
     let stored: StoredFrame | null = null;
     try {
       const rounded = features ? Object.fromEntries(Object.entries(features).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])) : null;
-      stored = this.frames.save({ camera: cam.cfg.id, ts: f.ts, jpeg: f.jpeg, width: img?.width ?? f.width ?? null, height: img?.height ?? f.height ?? null, thumb: thumb?.jpeg ?? null, features: rounded, error });
+      stored = this.frames.save({ camera: cam.cfg.id, ts: f.ts, jpeg: f.jpeg, width: img?.width ?? f.width ?? null, height: img?.height ?? f.height ?? null, thumb: thumb?.jpeg ?? null, features: rounded, error }, { keep: this.mustKeep(cam, f.ts) });
     } catch (err) {
       this.warn.error(`camera:store:${cam.cfg.id}`, { camera: cam.cfg.id, err: (err as Error).message }, 'camera: frame could not be stored');
     }
@@ -205,6 +215,20 @@ export class CameraHub {
     }
     this.sender.pump();
     return stored;
+  }
+
+  /**
+   * A full frame kept whatever the daily write budget (cameras.frames_mb_per_day): the one the
+   * centre asked for, and one per usual interval — the budget bounds severe weather's extra
+   * snapshots, never the camera's usual record.
+   */
+  private mustKeep(cam: Running, ts: number): boolean {
+    if (cam.keepNext) {
+      cam.keepNext = false;
+      return true;
+    }
+    const last = this.frames.nearest(cam.cfg.id, undefined, true);
+    return !last || ts - last.ts >= cam.cfg.interval_min * 60_000 * USUAL_INTERVAL_SLACK;
   }
 
   /** Each closed minute: severe weather shortens the snapshot interval (rule above). */
@@ -256,14 +280,17 @@ export class CameraHub {
     if (args.ts === undefined) {
       try {
         if (!cam.driver) throw new Error(cam.status.reason);
+        cam.keepNext = true;
         const shot = await cam.driver.snapshot();
         frame = this.frames.nearest(cam.cfg.id, shot.ts);
         source = 'new snapshot';
       } catch (err) {
+        cam.keepNext = false;
         why = `new snapshot failed (${(err as Error).message}); `;
       }
     }
-    frame ??= this.frames.nearest(cam.cfg.id, args.ts as number | undefined);
+    // a stored frame: the nearest whose full frame was kept (the daily budget may have kept only the thumbnail of others)
+    frame ??= this.frames.nearest(cam.cfg.id, args.ts as number | undefined, true);
     if (!frame) return { ok: false, message: `frame: ${why}no stored frame of ${cam.cfg.id}` };
     this.frames.mark(frame.id, 'full_asked', this.o.clock.now());
     const { sent, bytes, unreadable } = this.sender.sendFull(frame);
@@ -291,7 +318,7 @@ export class CameraHub {
     const f = this.frames.summary();
     return {
       cams: Object.fromEntries([...this.cams.values()].map((c) => [c.cfg.id, [c.status.state, c.status.reason.slice(0, 80), c.lastFrameAt === null ? null : Math.round((now - c.lastFrameAt) / 1000), c.frames] as [string, string, number | null, number]])),
-      frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent },
+      frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent, not_kept: f.notKept },
       severe: this.severeWhy,
     };
   }

@@ -23,7 +23,7 @@ function problemsOf(raw: unknown): string[] {
 
 describe('cameras in the station file', () => {
   it('is optional, and a camera gets its defaults and a password file beside the station file', () => {
-    expect(validateConfig(base(undefined)).cameras).toEqual({ frames_quota_mb: 200, devices: [] });
+    expect(validateConfig(base(undefined)).cameras).toEqual({ frames_quota_mb: 200, frames_mb_per_day: 8, devices: [] });
     const c = validateConfig(base({ devices: [{ id: 'cam-east', xaddr: 'http://10.0.0.5/onvif/device_service', user: 'bonin', password_file: 'cam.pass' }] }), 'station.yaml', '/etc/bonin').cameras;
     expect(c.devices[0]).toEqual({ id: 'cam-east', xaddr: 'http://10.0.0.5/onvif/device_service', discover: false, user: 'bonin', password_file: '/etc/bonin/cam.pass', interval_min: 10, severe_interval_min: 2, timeout_s: 10, retries: 2 });
   });

@@ -27,18 +27,43 @@ afterEach(() => {
   }
 });
 
-function rig(quotaBytes: number) {
+function rig(quotaBytes: number, dailyBytes?: number) {
   const base = mkdtempSync(join(tmpdir(), 'bonin-frames-'));
   const db = openDatabase(join(base, 'station.db'));
   const clock = new ManualClock(T0);
   const dir = join(base, 'frames');
-  const store = new FrameStore(db, { dir, quotaBytes, clock, log });
+  const store = new FrameStore(db, { dir, quotaBytes, clock, log, dailyBytes });
   made.push({ base, db });
   return { base, db, clock, dir, store };
 }
 const frame = (camera: string, i: number): NewFrame => ({ camera, ts: T0 + i * 600_000, jpeg: JPEG, width: 320, height: 240, thumb: Buffer.alloc(1000, i), features: { cloud_fraction: 0.3 } });
 
 describe('frame store', () => {
+  it('past the daily write budget a frame keeps its row (thumbnail, features) but no file, unless kept; the budget is a sliding 24 hours', () => {
+    const r = rig(100 * 1024 * 1024, 2.5 * JPEG.length);
+    const at = (i: number, min: number): NewFrame => ({ ...frame('cam1', 0), ts: T0 + min * 60_000, thumb: Buffer.alloc(1000, i) });
+    expect(r.store.save(at(0, 0))!.path).not.toBe('');
+    expect(r.store.save(at(1, 2))!.path).not.toBe('');
+    const over = r.store.save(at(2, 4))!;
+    expect(over).toMatchObject({ ts: T0 + 4 * 60_000, path: '', bytes: 0, features: { cloud_fraction: 0.3 } });
+    expect(r.store.thumb(over.id)!.equals(Buffer.alloc(1000, 2))).toBe(true);
+    expect(r.store.unsentThumbs(10).map((f) => f.ts)).toContain(over.ts);
+    expect(() => r.store.readJpeg(over)).toThrow(/not kept \(cameras\.frames_mb_per_day/);
+    expect(readdirSync(join(r.dir, 'cam1'))).toHaveLength(2);
+    expect(r.store.summary()).toMatchObject({ frames: 3, written: 2, notKept: 1 });
+    // kept whatever the budget (the usual interval, the centre's frame)
+    expect(r.store.save(at(3, 6), { keep: true })!.path).toBe(join('cam1', `${T0 + 6 * 60_000}.jpg`));
+    // the nearest frame with its file, for the frame command
+    expect(r.store.nearest('cam1', T0 + 4 * 60_000, true)!.path).not.toBe('');
+    // a day after the first two, their bytes leave the window
+    expect(r.store.save(at(4, 24 * 60 + 3))!.path).not.toBe('');
+    // eviction and the start-up sweep leave a row without a file alone and the folder in place
+    const reopened = new FrameStore(r.db, { dir: r.dir, quotaBytes: 100 * 1024 * 1024, clock: r.clock, log });
+    expect(reopened.count()).toBe(5);
+    expect(reopened.evictOldest('test', 2 * JPEG.length + 2500)!.n).toBe(3); // the two first and the one without a file
+    expect(readdirSync(join(r.dir, 'cam1'))).toHaveLength(2);
+  });
+
   it('writes each JPEG whole as <camera>/<ts>.jpg with its row, and leaves no temp file', () => {
     const r = rig(10 * 1024 * 1024);
     const f = r.store.save(frame('cam1', 0))!;

@@ -10,6 +10,15 @@
 // reading (evictFirstWith), on a full disk too. Every eviction is a row of `evictions`
 // (kind 'frames'). A frame that cannot be written even then is dropped, counted and logged:
 // a camera never stops the station.
+//
+// The card's wear (issue #10: the station's writes ≤ 50 MB a day): a full frame is a file of
+// 30–40 kB (the simulated camera; a 1080p camera's are ten times that) plus its inode and
+// directory entry. At the usual interval that is a few MB a day; severe weather's snapshot
+// every 2 minutes made it 25–50 MB. So `dailyBytes` (cameras.frames_mb_per_day) bounds the
+// full frames written in any 24 hours; a snapshot past it keeps its row — thumbnail and sky
+// features, sent as usual — but no file (path ''). The camera hub passes `keep` for the frames
+// that must have their file whatever the budget: one per camera per usual interval, and one
+// the centre asked for.
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../core/index.ts';
@@ -18,6 +27,8 @@ import type { Db } from '../store/db.ts';
 import { isDiskFull } from '../store/disk-full.ts';
 import { MIGRATIONS } from '../store/migrations.ts';
 import type { Eviction } from '../store/quota.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface FrameStoreOptions {
   /** the frames folder (default in the gateway: frames/ beside the database) */
@@ -30,6 +41,8 @@ export interface FrameStoreOptions {
   lowWater?: number;
   /** the station's camera ids: the start-up sweep looks only in their folders (and those the table names) */
   cameras?: string[];
+  /** full-frame bytes written in any 24 hours at most, beyond frames saved with `keep` (cameras.frames_mb_per_day); unset: no bound */
+  dailyBytes?: number;
 }
 
 export interface NewFrame {
@@ -47,6 +60,7 @@ export interface StoredFrame {
   id: number;
   camera: string;
   ts: number;
+  /** the JPEG, relative to the frames folder; '' when the full frame was not kept (daily budget) */
   path: string;
   bytes: number;
   width: number | null;
@@ -65,8 +79,8 @@ const toFrame = (r: Row): StoredFrame => ({ ...r, features: r.features ? (JSON.p
 
 export class FrameStore {
   private readonly limited: RateLimitedLog;
-  /** frames written, and dropped because the disk had no room even after eviction */
-  readonly stats = { written: 0, dropped: 0, evicted: 0 };
+  /** frames written, dropped because the disk had no room even after eviction, and kept without their full frame (daily budget) */
+  readonly stats = { written: 0, dropped: 0, evicted: 0, notKept: 0 };
 
   constructor(private readonly db: Db, private readonly opts: FrameStoreOptions) {
     this.limited = new RateLimitedLog(opts.log, opts.clock);
@@ -89,9 +103,28 @@ export class FrameStore {
     return (this.db.prepare('SELECT count(*) AS n FROM frames').get() as { n: number }).n;
   }
 
-  /** Store one frame; null when even eviction could not make room (the frame is dropped, counted). */
-  save(f: NewFrame): StoredFrame | null {
+  /** Full-frame bytes of the frames taken in the 24 hours before `ts`. */
+  bytesWrittenInDayBefore(ts: number): number {
+    return (this.db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM frames WHERE ts > ? AND ts <= ?').get(Math.round(ts) - DAY_MS, Math.round(ts)) as { b: number }).b;
+  }
+
+  /**
+   * Store one frame; null when even eviction could not make room (the frame is dropped, counted).
+   * Without `keep`, a frame past the daily budget keeps its row but not its full frame.
+   */
+  save(f: NewFrame, opts: { keep?: boolean } = {}): StoredFrame | null {
     if (!/^[A-Za-z0-9_-]+$/.test(f.camera)) throw new RangeError(`frame store: camera id "${f.camera}" must be letters, digits, _ and - (it names a folder)`);
+    const budget = this.opts.dailyBytes;
+    if (!opts.keep && budget !== undefined) {
+      const used = this.bytesWrittenInDayBefore(f.ts);
+      if (used + f.jpeg.length > budget) {
+        this.insertRow('', 0, f);
+        this.stats.notKept++;
+        this.limited.warn('frames:budget', { camera: f.camera, ts: f.ts, writtenLastDayBytes: used, budgetBytes: budget, notKept: this.stats.notKept },
+          'frames: the daily write budget for full frames is spent (cameras.frames_mb_per_day); extra snapshots keep their thumbnail and sky features only');
+        return this.nearest(f.camera, f.ts);
+      }
+    }
     const rel = join(f.camera, `${Math.round(f.ts)}.jpg`);
     try {
       this.write(rel, f);
@@ -142,10 +175,14 @@ export class FrameStore {
       rmSync(tmp, { force: true });
       throw err;
     }
+    this.insertRow(rel, f.jpeg.length, f);
+  }
+
+  private insertRow(rel: string, bytes: number, f: NewFrame): void {
     this.db.prepare(`INSERT INTO frames (camera, ts, path, bytes, width, height, thumb, features, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (camera, ts) DO UPDATE SET path = excluded.path, bytes = excluded.bytes, width = excluded.width, height = excluded.height,
         thumb = excluded.thumb, features = excluded.features, error = excluded.error, thumb_sent = NULL, full_sent = NULL`)
-      .run(f.camera, Math.round(f.ts), rel, f.jpeg.length, f.width, f.height, f.thumb, f.features ? JSON.stringify(f.features) : null, f.error ?? null);
+      .run(f.camera, Math.round(f.ts), rel, bytes, f.width, f.height, f.thumb, f.features ? JSON.stringify(f.features) : null, f.error ?? null);
   }
 
   /** Over the quota: the oldest frames go until the low-water mark. */
@@ -180,7 +217,7 @@ export class FrameStore {
       this.db.prepare('INSERT INTO evictions (at, kind, first_seq, last_seq, from_ts, to_ts, n, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
         .run(ev.at, ev.kind, ev.first_seq, ev.last_seq, ev.from_ts, ev.to_ts, ev.n, ev.reason);
     })();
-    for (const r of pick) rmSync(join(this.opts.dir, r.path), { force: true });
+    for (const r of pick) if (r.path) rmSync(join(this.opts.dir, r.path), { force: true });
     this.stats.evicted += pick.length;
     this.opts.log.warn({ ...ev, bytes: freed }, `frames: evicted ${pick.length} oldest (${reason})`);
     return ev;
@@ -188,7 +225,7 @@ export class FrameStore {
 
   /** Remove temp files and files no row names (left by a power cut); a row whose file is gone is dropped too. */
   private sweep(): void {
-    const known = new Set((this.db.prepare('SELECT path FROM frames').all() as Array<{ path: string }>).map((r) => r.path));
+    const known = new Set((this.db.prepare("SELECT path FROM frames WHERE path <> ''").all() as Array<{ path: string }>).map((r) => r.path));
     // Only our own files: <camera>/<ts>.jpg(.tmp) of cameras we know, whatever else shares the folder.
     const cams = new Set([...(this.opts.cameras ?? []), ...(this.db.prepare('SELECT DISTINCT camera FROM frames').all() as Array<{ camera: string }>).map((r) => r.camera)]);
     let removed = 0;
@@ -217,11 +254,12 @@ export class FrameStore {
     if (removed || known.size) this.opts.log.warn({ filesRemoved: removed, rowsWithoutFile: known.size }, 'frames: swept what a power cut left half-done');
   }
 
-  /** The stored frame of `camera` nearest to `ts` (the newest without ts); null when it has none. */
-  nearest(camera: string, ts?: number): StoredFrame | null {
+  /** The stored frame of `camera` nearest to `ts` (the newest without ts); null when it has none. `withFile`: only frames whose full frame was kept. */
+  nearest(camera: string, ts?: number, withFile = false): StoredFrame | null {
+    const where = `camera = ?${withFile ? " AND path <> ''" : ''}`;
     const r = (ts === undefined
-      ? this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE camera = ? ORDER BY ts DESC LIMIT 1`).get(camera)
-      : this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE camera = ? ORDER BY abs(ts - ?), ts DESC LIMIT 1`).get(camera, ts)) as Row | undefined;
+      ? this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE ${where} ORDER BY ts DESC LIMIT 1`).get(camera)
+      : this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE ${where} ORDER BY abs(ts - ?), ts DESC LIMIT 1`).get(camera, ts)) as Row | undefined;
     return r ? toFrame(r) : null;
   }
 
@@ -231,6 +269,7 @@ export class FrameStore {
   }
 
   readJpeg(f: StoredFrame): Buffer {
+    if (!f.path) throw new Error('its full frame was not kept (cameras.frames_mb_per_day spent); its thumbnail was');
     return readFileSync(join(this.opts.dir, f.path));
   }
 
@@ -253,7 +292,7 @@ export class FrameStore {
     this.db.prepare(`UPDATE frames SET ${what} = ? WHERE id = ?`).run(at === null ? null : Math.round(at), id);
   }
 
-  summary(): { frames: number; bytes: number; quotaBytes: number; thumbsSent: number; thumbsUnsent: number; fullsSent: number; written: number; dropped: number; evicted: number } {
+  summary(): { frames: number; bytes: number; quotaBytes: number; thumbsSent: number; thumbsUnsent: number; fullsSent: number; written: number; dropped: number; evicted: number; notKept: number } {
     const r = this.db.prepare('SELECT count(*) AS n, count(thumb_sent) AS ts, sum(thumb IS NOT NULL AND thumb_sent IS NULL) AS tu, count(full_sent) AS fs FROM frames').get() as { n: number; ts: number; tu: number | null; fs: number };
     return { frames: r.n, bytes: this.usedBytes(), quotaBytes: this.opts.quotaBytes, thumbsSent: r.ts, thumbsUnsent: r.tu ?? 0, fullsSent: r.fs, ...this.stats };
   }

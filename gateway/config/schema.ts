@@ -118,6 +118,8 @@ export const stationConfigSchema = z.object({
   cameras: z.object({
     /** frame files and thumbnails kept at most, MB; the oldest go first (and before anything else on a full disk) */
     frames_quota_mb: z.number().positive().default(200),
+    /** full frames written to the card in any 24 hours at most (the card's wear), beyond one per camera per interval_min, which is always kept; past it a snapshot keeps its thumbnail and sky features (docs/cameras.md) */
+    frames_mb_per_day: z.number().min(0).default(8),
     /** where the JPEGs go; unset: frames/ beside storage.path */
     frames_dir: z.string().min(1).optional(),
     devices: z.array(z.object({
@@ -141,7 +143,7 @@ export const stationConfigSchema = z.object({
       /** extra attempts before the camera is flagged offline */
       retries: z.number().int().min(0).max(10).default(2),
     }).strict().refine((c) => c.xaddr !== undefined || c.discover, { message: 'needs xaddr, or discover: true' })).default([]),
-  }).strict().default({ frames_quota_mb: 200, devices: [] }),
+  }).strict().default({ frames_quota_mb: 200, frames_mb_per_day: 8, devices: [] }),
   /** systemd watchdog (gateway/service/): pings stop when no reading / no store commit / no uplink tick within these windows (clock s); store_stale_s must exceed the commit interval (storage.commit_every_min) */
   watchdog: z.object({
     readings_stale_s: z.number().positive().default(300),

@@ -35,7 +35,7 @@ function lateMorningJst(): number {
 }
 
 /** The e2e rig, two simulated cameras at 320 × 180 and a gateway snapshotting each every minute. */
-async function station(extra: { uplink?: Record<string, unknown> } = {}) {
+async function station(extra: { uplink?: Record<string, unknown>; framesMbPerDay?: number } = {}) {
   const clock = new ScaledClock({ speed: 20, origin: lateMorningJst() });
   const rig = await startRig(clock);
   cleanup.push(() => rig.stop());
@@ -54,6 +54,7 @@ async function station(extra: { uplink?: Record<string, unknown> } = {}) {
     nowcast: { enabled: false },
     cameras: {
       frames_quota_mb: QUOTA_MB,
+      ...(extra.framesMbPerDay !== undefined ? { frames_mb_per_day: extra.framesMbPerDay } : {}),
       devices: [
         { id: 'cam-east', xaddr: east.xaddr, user: 'bonin', password_file: join(rig.dir, 'east.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
         { id: 'cam-futami', xaddr: futami.xaddr, user: 'bonin', password_file: join(rig.dir, 'futami.password'), interval_min: 1, severe_interval_min: 0.5, timeout_s: 3, retries: 1 },
@@ -68,7 +69,8 @@ async function station(extra: { uplink?: Record<string, unknown> } = {}) {
 
 describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
   it('stores frames under the quota, sends thumbnails and features, answers a frame command, and survives offline, corrupt-JPEG and wrong-password cameras', async () => {
-    const { clock, rig, east, futami, gateway } = await station();
+    // No daily budget for extra full frames: only the usual one a minute keeps its file (and the centre's).
+    const { clock, rig, east, futami, gateway } = await station({ framesMbPerDay: 0 });
     const hub = gateway.cameras!;
     const cam = (id: string) => hub.summary().cameras.find((c) => c.id === id)!;
     const framesOf = (id: string) => gateway.db.prepare('SELECT count(*) AS n FROM frames WHERE camera = ?').get(id) as { n: number };
@@ -146,7 +148,7 @@ describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
     expect(older).toMatchObject({ ok: true, camera: 'cam-futami', source: 'stored' });
     // The stored frame nearest the asked time. cam-futami goes through its fault phases (offline,
     // corrupt JPEG), so that can be a few snapshots away (CI saw 2 min 0.8 s once).
-    expect(older.ts).toBe(hub.frames.nearest('cam-futami', now - 3 * 60_000)!.ts);
+    expect(older.ts).toBe(hub.frames.nearest('cam-futami', now - 3 * 60_000, true)!.ts);
     expect(Math.abs((older.ts as number) - (now - 3 * 60_000))).toBeLessThanOrEqual(5 * 60_000);
     expect(await gateway.commands.run('frame', { camera: 'cam-nope' }, { now, id: 'e2e-frame-3' })).toMatchObject({ ok: false, message: expect.stringMatching(/cam-east, cam-futami/) });
 
@@ -155,6 +157,17 @@ describe('cameras end to end (real node-onvif, real Mosquitto)', () => {
     hub.onMinute([{ ts: Math.floor(clock.now() / 60_000) * 60_000 - 60_000, sensor: 'wxt530', values: { wind_speed_of_gust: { v: 24.5, f: 'good', n: 60 } } }]);
     expect(hub.summary().severe).toMatch(/gust 24.5 m\/s/);
     expect([cam('cam-east').interval_min, cam('cam-futami').interval_min]).toEqual([0.5, 0.5]);
+    // … and with no budget for extra full frames, every other snapshot keeps its thumbnail and
+    // features only: a row without a file, its thumbnail still sent.
+    const notKeptBefore = hub.frames.stats.notKept;
+    await waitFor('severe-weather snapshots kept without their full frame', () => hub.frames.stats.notKept >= notKeptBefore + 2, 120_000);
+    const thumbOnly = gateway.db.prepare("SELECT id, camera, ts FROM frames WHERE path = '' ORDER BY ts DESC LIMIT 1").get() as { id: number; camera: string; ts: number };
+    expect(gateway.db.prepare('SELECT bytes, thumb IS NOT NULL AS thumb, features IS NOT NULL AS features FROM frames WHERE id = ?').get(thumbOnly.id)).toEqual({ bytes: 0, thumb: 1, features: 1 });
+    await waitFor('its thumbnail at the receiver', () => rig.receiver.images.list({ kind: 'thumb' }).some((i) => i.header.camera === thumbOnly.camera && i.header.ts === thumbOnly.ts), 60_000);
+    // the files kept are one per usual interval (besides the centre's): no two of a camera closer than 0.9 min
+    const files = gateway.db.prepare("SELECT camera, ts FROM frames WHERE path <> '' AND full_asked IS NULL AND ts > ? ORDER BY camera, ts").all(thumbOnly.ts - 10 * 60_000) as Array<{ camera: string; ts: number }>;
+    expect(files.length).toBeGreaterThan(0);
+    for (let i = 1; i < files.length; i++) if (files[i]!.camera === files[i - 1]!.camera) expect(files[i]!.ts - files[i - 1]!.ts).toBeGreaterThanOrEqual(54_000);
 
     // Still measuring and delivering after all of it.
     const lastRecords = rig.receiver.store.counts().records;
