@@ -9,6 +9,10 @@
 // write_bytes is real.
 // STATION_BENCH_WARMUP_S (default 60) and STATION_BENCH_WINDOW_S (default 600: one cycle of
 // the station — ten minute closes, one camera snapshot, one 10-minute aggregate) set the times.
+// STATION_BENCH_WEATHER=gale adds 12 m/s to the trade wind (a mean ≥ 13.9 m/s: severe weather,
+// cameras.ts), so the camera snapshots every 2 minutes for the whole window: the station's
+// writes in a storm (sd_write_mb_per_day with station_camera_severe true). Default: the trade
+// wind as it comes (its showers may set severe weather off for part of a window).
 // STATION_BENCH_KEEP=1 keeps the run's folder (printed on stderr) with keep.db and keep.db-wal,
 // copies taken at the window's end (the gateway deletes its WAL when it stops): the window's
 // WAL frames start at the printed wal0 offset, for a look at which tables the commits change.
@@ -16,14 +20,14 @@
 // not in the window (bench/nowcast.ts measures it: well under a millisecond a run).
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../core/index.ts';
 import { countRaw } from '../gateway/store/raw.ts';
 import { STATION_NODE_FLAGS } from '../core/node-flags.ts';
-import { SIM_CATALOG, startSimulation } from '../hw-sim/index.ts';
+import { SIM_CATALOG, startSimulation, tradeWindDay, type WeatherScenario } from '../hw-sim/index.ts';
 import { Receiver } from '../hw-sim/receiver/index.ts';
 import { Mosquitto } from '../test/helpers/mosquitto.ts';
 import { cpuSeconds, rssBytes, writeBytes } from '../test/helpers/proc.ts';
@@ -46,16 +50,30 @@ export interface StationFigures {
   station_cameras: number;
   station_window_s: number;
   station_loadavg_1min: number;
+  /** the simulated weather (STATION_BENCH_WEATHER) */
+  station_weather: string;
+  /** did the camera go to severe-weather snapshots (gateway log)? */
+  station_camera_severe: boolean;
+  /** snapshots in the window that kept their full frame, and those that kept only thumbnail and features (cameras.frames_mb_per_day) */
+  station_frames_kept: number;
+  station_frames_not_kept: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
-export async function benchStation(opts: { warmupS?: number; windowS?: number; commitMin?: number } = {}): Promise<StationFigures> {
+/** The trade wind 12 m/s stronger: severe weather for the cameras (mean wind ≥ 13.9 m/s) all along. */
+function gale(clock: typeof systemClock): WeatherScenario {
+  const base = tradeWindDay({ start: clock.now() });
+  return { ...base, name: 'gale', description: 'the trade wind + 12 m/s', at: (ts: number) => { const s = base.at(ts); return { ...s, wind_speed: s.wind_speed + 12 }; } };
+}
+
+export async function benchStation(opts: { warmupS?: number; windowS?: number; commitMin?: number; weather?: 'trade-wind' | 'gale' } = {}): Promise<StationFigures> {
   const warmupS = opts.warmupS ?? Number(process.env.STATION_BENCH_WARMUP_S ?? 60);
   const windowS = opts.windowS ?? Number(process.env.STATION_BENCH_WINDOW_S ?? 600);
   // STATION_BENCH_COMMIT_MIN: storage.commit_every_min for this run (unset: the station default)
   const commitMin = opts.commitMin ?? (process.env.STATION_BENCH_COMMIT_MIN ? Number(process.env.STATION_BENCH_COMMIT_MIN) : undefined);
+  const weather = opts.weather ?? (process.env.STATION_BENCH_WEATHER === 'gale' ? 'gale' : 'trade-wind');
   const dir = mkdtempSync(join(tmpdir(), 'bonin-bench-station-'));
   const stops: Array<() => Promise<void> | void> = [];
   try {
@@ -66,7 +84,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
     stops.push(() => receiver.stop());
     const kinds = Object.keys(SIM_CATALOG);
     // … and one ONVIF camera on loopback (a snapshot every 10 minutes, the station default).
-    const sim = await startSimulation({ clock: systemClock, scenario: 'trade-wind', expose: 'pty', dir: join(dir, 'dev'), devices: kinds.map((kind) => ({ kind })), cameras: [{ name: 'Bench east', user: 'bonin', password: 'bench-camera' }] });
+    const sim = await startSimulation({ clock: systemClock, scenario: weather === 'gale' ? gale(systemClock) : 'trade-wind', expose: 'pty', dir: join(dir, 'dev'), devices: kinds.map((kind) => ({ kind })), cameras: [{ name: 'Bench east', user: 'bonin', password: 'bench-camera' }] });
     writeFileSync(join(dir, 'camera.pw'), 'bench-camera\n', { mode: 0o600 });
     stops.push(() => sim.stop());
     const db = join(dir, 'station', 'station.db');
@@ -118,6 +136,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
     const counted = (countedUntil - tWall0) / 1000;
     const wal = walWindow(`${copy}-wal`, wal0);
     const rw = new Database(copy, { fileMustExist: true });
+    const frames = rw.prepare("SELECT count(*) AS n, coalesce(sum(path = ''), 0) AS bare FROM frames WHERE ts >= ?").get(tWall0) as { n: number; bare: number };
     const rows = [...countRaw(rw, tWall0, countedUntil)].map(([sensor, n]) => ({ sensor, n })).sort((a, b) => b.n - a.n);
     // The WAL's pages go to the database file at a checkpoint, which the gateway makes every
     // 4 MB of WAL (store/db.ts): hours apart, never inside the window. Two figures for it:
@@ -149,11 +168,22 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
       station_cameras: sim.cameras.length,
       station_window_s: Math.round(wall),
       station_loadavg_1min: round(loadavg()[0]!),
+      station_weather: weather,
+      station_camera_severe: readFileSync(join(dir, 'station', 'gateway.log'), 'utf8').includes('severe weather, snapshots more often'),
+      station_frames_kept: frames.n - frames.bare,
+      station_frames_not_kept: frames.bare,
     };
   } finally {
     for (const f of stops.reverse()) await Promise.resolve(f()).catch(() => {});
     if (process.env.STATION_BENCH_KEEP) process.stderr.write(`kept ${dir}\n`); else rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The SD figures of a second station in a gale (STATION_BENCH_WEATHER=gale), suffixed _gale. */
+export async function benchStationGale(): Promise<Record<string, number | boolean>> {
+  const f = await benchStation({ weather: 'gale' });
+  const keys = ['sd_write_mb_per_day', 'sd_commit_mb_per_day', 'sd_checkpoint_mb_per_day', 'sd_wal_kb_per_min', 'station_camera_severe', 'station_frames_kept', 'station_frames_not_kept', 'station_cpu_percent'] as const;
+  return Object.fromEntries(keys.map((k) => [`${k}_gale`, f[k]]));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(`${JSON.stringify(await benchStation())}\n`);
