@@ -92,6 +92,8 @@ export class CameraHub {
   private readonly warn: RateLimitedLog;
   private severeUntil = 0;
   private severeWhy: string | null = null;
+  /** severe weather, but the full frames of the last 24 hours reached cameras.frames_mb_per_day: no extra snapshots */
+  private budgetSpent = false;
   private discoveryTimer: Timer | null = null;
   private stopped = false;
 
@@ -136,7 +138,7 @@ export class CameraHub {
   }
 
   private intervalFor(cfg: CameraConfig): number {
-    return (this.o.clock.now() < this.severeUntil ? Math.min(cfg.severe_interval_min, cfg.interval_min) : cfg.interval_min) * 60_000;
+    return (this.o.clock.now() < this.severeUntil && !this.budgetSpent ? Math.min(cfg.severe_interval_min, cfg.interval_min) : cfg.interval_min) * 60_000;
   }
 
   private startDriver(cam: Running, xaddr: string): void {
@@ -244,12 +246,25 @@ export class CameraHub {
       this.o.log.info({}, 'camera: weather no longer severe, snapshots at the usual interval');
       this.severeWhy = null;
     }
+    // Severe weather's extra snapshots stop once the day's full frames reach the budget (the
+    // card's wear): each costs the card its file, its row and their commits (docs/cameras.md).
+    const spent = this.severeWhy !== null && this.dayOfFramesBytes(now) >= this.o.config.cameras.frames_mb_per_day * 1024 * 1024;
+    if (spent && !this.budgetSpent) this.o.log.warn({ why: this.severeWhy, budgetMb: this.o.config.cameras.frames_mb_per_day }, 'camera: severe weather, but the day\'s full frames reached cameras.frames_mb_per_day: snapshots at the usual interval');
+    this.budgetSpent = spent;
     for (const cam of this.cams.values()) {
       try {
         cam.driver?.setInterval(this.intervalFor(cam.cfg));
       } catch (err) {
         this.warn.warn(`camera:interval:${cam.cfg.id}`, { err: (err as Error).message }, 'camera: interval not changed');
       }
+    }
+  }
+
+  private dayOfFramesBytes(now: number): number {
+    try {
+      return this.frames.bytesWrittenInDayBefore(now);
+    } catch {
+      return 0; // the store is closing: the frame store's own check still bounds what is written
     }
   }
 
@@ -303,6 +318,7 @@ export class CameraHub {
   summary() {
     return {
       severe: this.severeWhy,
+      frames_budget_spent: this.budgetSpent,
       cameras: [...this.cams.values()].map((c) => ({
         id: c.cfg.id, state: c.status.state, reason: c.status.reason, since: c.status.since,
         interval_min: (c.driver?.intervalMs ?? this.intervalFor(c.cfg)) / 60_000, frames: c.frames, unreadable: c.unreadable, last_frame: c.lastFrameAt,
@@ -318,7 +334,7 @@ export class CameraHub {
     const f = this.frames.summary();
     return {
       cams: Object.fromEntries([...this.cams.values()].map((c) => [c.cfg.id, [c.status.state, c.status.reason.slice(0, 80), c.lastFrameAt === null ? null : Math.round((now - c.lastFrameAt) / 1000), c.frames] as [string, string, number | null, number]])),
-      frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent, not_kept: f.notKept },
+      frames: { n: f.frames, mb: Math.round(f.bytes / 1024 / 102.4) / 10, quota_pct: Math.round((f.bytes / f.quotaBytes) * 1000) / 10, evicted: f.evicted, thumbs_unsent: f.thumbsUnsent, not_kept: f.notKept, budget_spent: this.budgetSpent },
       severe: this.severeWhy,
     };
   }
