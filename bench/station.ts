@@ -20,11 +20,12 @@
 // not in the window (bench/nowcast.ts measures it: well under a millisecond a run).
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../core/index.ts';
+import { openDatabase } from '../gateway/store/db.ts';
 import { countRaw } from '../gateway/store/raw.ts';
 import { STATION_NODE_FLAGS } from '../core/node-flags.ts';
 import { SIM_CATALOG, startSimulation, tradeWindDay, type WeatherScenario } from '../hw-sim/index.ts';
@@ -68,7 +69,29 @@ function gale(clock: typeof systemClock): WeatherScenario {
   return { ...base, name: 'gale', description: 'the trade wind + 12 m/s', at: (ts: number) => { const s = base.at(ts); return { ...s, wind_speed: s.wind_speed + 12 }; } };
 }
 
-export async function benchStation(opts: { warmupS?: number; windowS?: number; commitMin?: number; weather?: 'trade-wind' | 'gale' } = {}): Promise<StationFigures> {
+/**
+ * A day of full frames already on the card (`mb` of them over the 24 hours before now): the
+ * station's frame budget (cameras.frames_mb_per_day) as a storm's later hours find it.
+ */
+function seedFramesOfTheDay(dbPath: string, camera: string, mb: number): void {
+  const FRAME = 37_000; // the simulated camera's 640 × 360 JPEG
+  const n = Math.ceil((mb * 1024 * 1024) / FRAME);
+  const dir = join(dirname(dbPath), 'frames', camera);
+  mkdirSync(dir, { recursive: true });
+  const db = openDatabase(dbPath);
+  const insert = db.prepare('INSERT INTO frames (camera, ts, path, bytes, width, height, thumb, features, thumb_sent) VALUES (?, ?, ?, ?, 640, 360, ?, ?, ?)');
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) {
+      const ts = now - 86_400_000 + 60_000 + Math.round((i * (86_400_000 - 20 * 60_000)) / n);
+      writeFileSync(join(dir, `${ts}.jpg`), Buffer.alloc(FRAME, 0xd8));
+      insert.run(camera, ts, join(camera, `${ts}.jpg`), FRAME, Buffer.alloc(2500, 0xd8), '{}', ts + 1000);
+    }
+  })();
+  db.close();
+}
+
+export async function benchStation(opts: { warmupS?: number; windowS?: number; commitMin?: number; weather?: 'trade-wind' | 'gale'; framesOfTheDayMb?: number } = {}): Promise<StationFigures> {
   const warmupS = opts.warmupS ?? Number(process.env.STATION_BENCH_WARMUP_S ?? 60);
   const windowS = opts.windowS ?? Number(process.env.STATION_BENCH_WINDOW_S ?? 600);
   // STATION_BENCH_COMMIT_MIN: storage.commit_every_min for this run (unset: the station default)
@@ -99,6 +122,7 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
       cameras: { devices: sim.cameras.map((c, i) => ({ id: `cam${i + 1}`, xaddr: c.xaddr, user: 'bonin', password_file: join(dir, 'camera.pw') })) },
     };
     writeFileSync(join(dir, 'station.json'), JSON.stringify(config, null, 2));
+    if (opts.framesOfTheDayMb) seedFramesOfTheDay(db, 'cam1', opts.framesOfTheDayMb);
     const tStart = Date.now();
     const gw: ChildProcess = spawn(process.execPath, [...STATION_NODE_FLAGS, BONIN, 'run', '--config', join(dir, 'station.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
     gw.stderr!.on('data', (b: Buffer) => process.stderr.write(`station bench gateway: ${b}`));
@@ -179,11 +203,18 @@ export async function benchStation(opts: { warmupS?: number; windowS?: number; c
   }
 }
 
-/** The SD figures of a second station in a gale (STATION_BENCH_WEATHER=gale), suffixed _gale. */
+/**
+ * The SD figures of two more stations in a gale (STATION_BENCH_WEATHER=gale), side by side:
+ * `_gale`, the storm's first hours (extra snapshots every 2 minutes while the day's frames are
+ * under cameras.frames_mb_per_day), and `_gale_budget_spent`, its later hours (a day of frames
+ * at the default 8 MB already on the card: the usual interval). A day-long gale writes the
+ * first rate until its extra frames fill what the day's usual ones left of the budget, then the second.
+ */
 export async function benchStationGale(): Promise<Record<string, number | boolean>> {
-  const f = await benchStation({ weather: 'gale' });
+  const [first, later] = await Promise.all([benchStation({ weather: 'gale' }), benchStation({ weather: 'gale', framesOfTheDayMb: 8 })]);
   const keys = ['sd_write_mb_per_day', 'sd_commit_mb_per_day', 'sd_checkpoint_mb_per_day', 'sd_wal_kb_per_min', 'station_camera_severe', 'station_frames_kept', 'station_frames_not_kept', 'station_cpu_percent'] as const;
-  return Object.fromEntries(keys.map((k) => [`${k}_gale`, f[k]]));
+  return { ...Object.fromEntries(keys.map((k) => [`${k}_gale`, first[k]])), ...Object.fromEntries(keys.map((k) => [`${k}_gale_budget_spent`, later[k]])) };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(`${JSON.stringify(await benchStation())}\n`);
+// STATION_BENCH_FRAMES_OF_THE_DAY_MB=8: start with a day of frames on the card (the budget spent)
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.stdout.write(`${JSON.stringify(await benchStation({ framesOfTheDayMb: Number(process.env.STATION_BENCH_FRAMES_OF_THE_DAY_MB ?? 0) }))}\n`);

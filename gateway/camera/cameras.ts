@@ -94,6 +94,8 @@ export class CameraHub {
   private severeWhy: string | null = null;
   /** severe weather, but the full frames of the last 24 hours reached cameras.frames_mb_per_day: no extra snapshots */
   private budgetSpent = false;
+  /** the largest of the last frames' sizes (decays towards new sizes) */
+  private frameBytes = 0;
   private discoveryTimer: Timer | null = null;
   private stopped = false;
 
@@ -186,6 +188,7 @@ export class CameraHub {
   /** A frame from a driver: features, thumbnail, file, observations. Never throws. */
   private onFrame(cam: Running, f: CameraFrame): StoredFrame | null {
     cam.frames++;
+    this.frameBytes = Math.max(f.jpeg.length, Math.round(this.frameBytes * 0.9));
     cam.lastFrameAt = f.ts;
     let img: Frame | null = null;
     let features: SkyFeatures | null = null;
@@ -246,9 +249,12 @@ export class CameraHub {
       this.o.log.info({}, 'camera: weather no longer severe, snapshots at the usual interval');
       this.severeWhy = null;
     }
-    // Severe weather's extra snapshots stop once the day's full frames reach the budget (the
-    // card's wear): each costs the card its file, its row and their commits (docs/cameras.md).
-    const spent = this.severeWhy !== null && this.dayOfFramesBytes(now) >= this.o.config.cameras.frames_mb_per_day * 1024 * 1024;
+    // Severe weather's extra snapshots stop once the day's full frames leave no room for one
+    // more (the card's wear): each costs the card its file, its row and their commits
+    // (docs/cameras.md). "One more" is the largest frame seen lately: as the day's oldest frames
+    // leave the 24 hours, room for a byte or two must not bring back snapshots whose full frame
+    // the store would not keep anyway.
+    const spent = this.severeWhy !== null && this.dayOfFramesBytes(now) + this.frameBytes > this.o.config.cameras.frames_mb_per_day * 1024 * 1024;
     if (spent && !this.budgetSpent) this.o.log.warn({ why: this.severeWhy, budgetMb: this.o.config.cameras.frames_mb_per_day }, 'camera: severe weather, but the day\'s full frames reached cameras.frames_mb_per_day: snapshots at the usual interval');
     this.budgetSpent = spent;
     for (const cam of this.cams.values()) {
