@@ -39,6 +39,36 @@ function rig(quotaBytes: number, dailyBytes?: number) {
 const frame = (camera: string, i: number): NewFrame => ({ camera, ts: T0 + i * 600_000, jpeg: JPEG, width: 320, height: 240, thumb: Buffer.alloc(1000, i), features: { cloud_fraction: 0.3 } });
 
 describe('frame store', () => {
+  it('holds sent marks for the minute commit: read as sent at once, written only by writeLaterIn, forgotten once committed', () => {
+    const r = rig(10 * 1024 * 1024);
+    const a = r.store.save(frame('cam1', 0))!;
+    const b = r.store.save(frame('cam1', 1))!;
+    r.store.holdMarks();
+    r.store.mark(a.id, 'thumb_sent', T0 + 5);
+    r.store.mark(b.id, 'full_asked', T0 + 6);
+    r.store.mark(b.id, 'full_sent', T0 + 7);
+    const inFile = () => r.db.prepare('SELECT id, thumb_sent, full_asked, full_sent FROM frames ORDER BY id').all();
+    expect(inFile()).toEqual([{ id: a.id, thumb_sent: null, full_asked: null, full_sent: null }, { id: b.id, thumb_sent: null, full_asked: T0 + 6, full_sent: null }]);
+    expect(r.store.unsentThumbs(10).map((f) => f.id)).toEqual([b.id]);
+    expect(r.store.askedFulls()).toEqual([]);
+    expect(r.store.byId(a.id)!.thumb_sent).toBe(T0 + 5);
+    expect(r.store.summary()).toMatchObject({ thumbsSent: 1, thumbsUnsent: 1, fullsSent: 1 });
+    // asked again before the commit: the earlier full frame does not answer the new request
+    r.store.mark(b.id, 'full_asked', T0 + 8);
+    expect(r.store.askedFulls().map((f) => f.id)).toEqual([b.id]);
+    // a rolled-back commit keeps them held; a committed one writes them and forgets them
+    r.db.exec('BEGIN');
+    r.store.writeLaterIn();
+    r.db.exec('ROLLBACK');
+    expect(r.store.byId(a.id)!.thumb_sent).toBe(T0 + 5);
+    const done = r.db.transaction(() => r.store.writeLaterIn())();
+    r.store.mark(b.id, 'thumb_sent', T0 + 9); // arrives between the commit and its callback: stays held
+    done();
+    expect(inFile()).toEqual([{ id: a.id, thumb_sent: T0 + 5, full_asked: null, full_sent: null }, { id: b.id, thumb_sent: null, full_asked: T0 + 8, full_sent: null }]);
+    r.store.writeLater();
+    expect(inFile()[1]).toEqual({ id: b.id, thumb_sent: T0 + 9, full_asked: T0 + 8, full_sent: null });
+  });
+
   it('past the daily write budget a frame keeps its row (thumbnail, features) but no file, unless kept; the budget is a sliding 24 hours', () => {
     const r = rig(100 * 1024 * 1024, 2.5 * JPEG.length);
     const at = (i: number, min: number): NewFrame => ({ ...frame('cam1', 0), ts: T0 + min * 60_000, thumb: Buffer.alloc(1000, i) });

@@ -77,10 +77,14 @@ interface Row extends Omit<StoredFrame, 'features'> { features: string | null }
 const COLUMNS = 'id, camera, ts, path, bytes, width, height, features, error, thumb_sent, full_asked, full_sent';
 const toFrame = (r: Row): StoredFrame => ({ ...r, features: r.features ? (JSON.parse(r.features) as Record<string, unknown>) : null });
 
+type SentMark = 'thumb_sent' | 'full_sent';
+
 export class FrameStore {
   private readonly limited: RateLimitedLog;
   /** frames written, dropped because the disk had no room even after eviction, and kept without their full frame (daily budget) */
   readonly stats = { written: 0, dropped: 0, evicted: 0, notKept: 0 };
+  /** sent marks waiting for the minute commit (holdMarks), by frame id */
+  private held: Map<number, Partial<Record<SentMark, number>>> | null = null;
 
   constructor(private readonly db: Db, private readonly opts: FrameStoreOptions) {
     this.limited = new RateLimitedLog(opts.log, opts.clock);
@@ -260,12 +264,12 @@ export class FrameStore {
     const r = (ts === undefined
       ? this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE ${where} ORDER BY ts DESC LIMIT 1`).get(camera)
       : this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE ${where} ORDER BY abs(ts - ?), ts DESC LIMIT 1`).get(camera, ts)) as Row | undefined;
-    return r ? toFrame(r) : null;
+    return r ? this.withHeld(toFrame(r)) : null;
   }
 
   byId(id: number): StoredFrame | null {
     const r = this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE id = ?`).get(id) as Row | undefined;
-    return r ? toFrame(r) : null;
+    return r ? this.withHeld(toFrame(r)) : null;
   }
 
   readJpeg(f: StoredFrame): Buffer {
@@ -279,21 +283,69 @@ export class FrameStore {
 
   /** Thumbnails not yet sent, newest first (the sky now matters more than the sky of yesterday). */
   unsentThumbs(limit: number): StoredFrame[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE thumb_sent IS NULL AND thumb IS NOT NULL ORDER BY ts DESC LIMIT ?`).all(limit) as Row[]).map(toFrame);
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE thumb_sent IS NULL AND thumb IS NOT NULL ORDER BY ts DESC LIMIT ?`).all(limit + (this.held?.size ?? 0)) as Row[];
+    return rows.map((r) => this.withHeld(toFrame(r))).filter((f) => f.thumb_sent === null).slice(0, limit);
   }
 
   /** Full frames the centre asked for and has not had yet, oldest request first. */
   askedFulls(): StoredFrame[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE full_asked IS NOT NULL AND full_sent IS NULL ORDER BY full_asked`).all() as Row[]).map(toFrame);
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM frames WHERE full_asked IS NOT NULL AND full_sent IS NULL ORDER BY full_asked`).all() as Row[])
+      .map((r) => this.withHeld(toFrame(r))).filter((f) => f.full_sent === null);
+  }
+
+  /**
+   * From now on, a sent mark (a PUBACK) waits in memory for the station's minute commit
+   * (MinuteCloser.alsoWriteIn) instead of a commit of its own: each was a second commit per
+   * frame, ~12 kB of the card's writes (docs/decisions.md, "SD card writes"). A power cut loses
+   * the marks held: those images go again, and the receiver stores them once.
+   */
+  holdMarks(): this {
+    this.held ??= new Map();
+    return this;
+  }
+
+  /** Write the held marks inside the caller's transaction; returns what to call once it has committed. */
+  writeLaterIn(): () => void {
+    if (!this.held?.size) return () => {};
+    const held = [...this.held];
+    const stmt = { thumb_sent: this.db.prepare('UPDATE frames SET thumb_sent = ? WHERE id = ?'), full_sent: this.db.prepare('UPDATE frames SET full_sent = ? WHERE id = ?') };
+    for (const [id, marks] of held) for (const [what, at] of Object.entries(marks) as Array<[SentMark, number]>) stmt[what].run(at, id);
+    return () => {
+      for (const [id, marks] of held) if (this.held?.get(id) === marks) this.held.delete(id);
+    };
+  }
+
+  /** Write the held marks now, in a transaction of their own (on stop). */
+  writeLater(): void {
+    if (this.held?.size) this.db.transaction(() => this.writeLaterIn())()();
+  }
+
+  /** A row as read, with the marks still held applied. */
+  private withHeld(f: StoredFrame): StoredFrame {
+    const h = this.held?.get(f.id);
+    return h ? { ...f, ...h } : f;
   }
 
   /** Set a sent/asked time (null clears it). */
   mark(id: number, what: 'thumb_sent' | 'full_asked' | 'full_sent', at: number | null): void {
+    if (this.held && at !== null && what !== 'full_asked') {
+      this.held.set(id, { ...this.held.get(id), [what]: Math.round(at) });
+      return;
+    }
+    if (what === 'full_asked' && this.held?.get(id)?.full_sent !== undefined) {
+      // asked again: the full frame sent before must not mark this request as answered
+      const { full_sent: _, ...rest } = this.held.get(id)!;
+      this.held.set(id, rest);
+    }
     this.db.prepare(`UPDATE frames SET ${what} = ? WHERE id = ?`).run(at === null ? null : Math.round(at), id);
   }
 
   summary(): { frames: number; bytes: number; quotaBytes: number; thumbsSent: number; thumbsUnsent: number; fullsSent: number; written: number; dropped: number; evicted: number; notKept: number } {
     const r = this.db.prepare('SELECT count(*) AS n, count(thumb_sent) AS ts, sum(thumb IS NOT NULL AND thumb_sent IS NULL) AS tu, count(full_sent) AS fs FROM frames').get() as { n: number; ts: number; tu: number | null; fs: number };
-    return { frames: r.n, bytes: this.usedBytes(), quotaBytes: this.opts.quotaBytes, thumbsSent: r.ts, thumbsUnsent: r.tu ?? 0, fullsSent: r.fs, ...this.stats };
+    // marks held for the minute commit count as sent (a frame evicted meanwhile may make them count one too many)
+    const held = [...(this.held?.values() ?? [])];
+    const thumbs = held.filter((h) => h.thumb_sent !== undefined).length;
+    const fulls = held.filter((h) => h.full_sent !== undefined).length;
+    return { frames: r.n, bytes: this.usedBytes(), quotaBytes: this.opts.quotaBytes, thumbsSent: r.ts + thumbs, thumbsUnsent: Math.max(0, (r.tu ?? 0) - thumbs), fullsSent: r.fs + fulls, ...this.stats };
   }
 }

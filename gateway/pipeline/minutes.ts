@@ -16,6 +16,11 @@ import { isDiskFull } from '../store/disk-full.ts';
 import { toWireRecord, type Outbox } from '../store/outbox.ts';
 import { lastRainCounter, minutesWithReadings, readRaw, type RawWriter } from '../store/raw.ts';
 
+/** Writes held in memory until a commit: written inside it; what it returns runs once it has committed. */
+export interface HeldWrites {
+  writeLaterIn(): () => void;
+}
+
 export interface MinuteCloserOptions {
   db: Db;
   raw: RawWriter;
@@ -64,6 +69,14 @@ export class MinuteCloser {
   readonly aggregates: AggregateStore;
   /** closes that failed on a full disk (each retried at the next tick) */
   diskFullEvents = 0;
+
+  /** Others whose writes wait in memory for this commit (the camera frames' sent marks). */
+  private readonly alsoWritten: HeldWrites[] = [];
+
+  /** Add `w`'s held writes to each minute commit. */
+  alsoWriteIn(w: HeldWrites): void {
+    this.alsoWritten.push(w);
+  }
 
   constructor(private readonly o: MinuteCloserOptions) {
     this.startedAt = o.clock.now();
@@ -129,7 +142,7 @@ export class MinuteCloser {
     const periods: PeriodAggregate[] = [];
     let seq: number | null = null;
     const records = commitDurably(this.o.db, () => {
-      written.push(this.o.raw.writePendingIn(), this.o.outbox.writeLaterIn());
+      written.push(this.o.raw.writePendingIn(), this.o.outbox.writeLaterIn(), ...this.alsoWritten.map((w) => w.writeLaterIn()));
       if (this.o.hold?.()) return [];
       const closed = this.closeMinutes();
       if (!closed.length) return closed;

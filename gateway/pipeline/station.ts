@@ -157,6 +157,8 @@ export class StationGateway extends EventEmitter {
         },
       })
       : null;
+    // A thumbnail's or frame's sent mark waits for the minute commit, like the outbox's acks.
+    if (this.cameras) this.closer.alsoWriteIn(this.cameras.frames.holdMarks());
     // Images go when the link has carried what was due (image-sender.ts).
     this.uplink.on('acked', () => this.cameras?.sender.pump());
     this.stationTime = new StationTime({ time: this.time, db: this.db, station: config.station.id, config, log, flushRaw: () => this.raw.flush(), closer: this.closer, uplink: this.uplink });
@@ -266,6 +268,7 @@ export class StationGateway extends EventEmitter {
     this.raw.flush();
     await this.uplink.stop();
     this.outbox.writeLater(); // the sends, acks and budget counts held since the last minute commit
+    this.cameras?.frames.writeLater(); // and the images' sent marks
     this.db.close();
     this.log.info('gateway: stopped');
   }
