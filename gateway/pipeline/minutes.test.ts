@@ -103,6 +103,28 @@ describe('minute closer with QC and period aggregates', () => {
     expect((r.db.prepare('SELECT sum(n) AS n FROM raw_blocks').get() as { n: number }).n).toBeGreaterThan(10 * 60 * 2);
   });
 
+  it('writes what others hold (alsoWriteIn) inside each commit, and lets them forget it only once committed', () => {
+    const r = rig();
+    const seen: Array<{ inTransaction: boolean; committed: boolean }> = [];
+    r.closer.alsoWriteIn({
+      writeLaterIn: () => {
+        const s = { inTransaction: r.db.inTransaction, committed: false };
+        seen.push(s);
+        return () => { s.committed = true; };
+      },
+    });
+    r.raw.add([ob(T0 + 1000, 'wind_speed', 4)]);
+    r.clock.advance(62_000);
+    r.closer.closeDue();
+    expect(seen).toEqual([{ inTransaction: true, committed: true }]);
+    // a commit that fails (here: the store is read-only) rolls back: what was held stays held
+    r.raw.add([ob(T0 + 63_000, 'wind_speed', 4)]);
+    r.clock.advance(60_000);
+    r.db.pragma('query_only = 1');
+    expect(() => r.closer.closeDue()).toThrow(/readonly/);
+    expect(seen[1]).toEqual({ inTransaction: true, committed: false });
+  });
+
   it('a restarted closer (same database) keeps the history: persistence still fires after the restart', () => {
     const a = rig();
     runFor(a, 40 * 60, () => 24.3, () => 0);
