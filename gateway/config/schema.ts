@@ -118,7 +118,7 @@ export const stationConfigSchema = z.object({
   cameras: z.object({
     /** frame files and thumbnails kept at most, MB; the oldest go first (and before anything else on a full disk) */
     frames_quota_mb: z.number().positive().default(200),
-    /** full frames written to the card in any 24 hours at most (the card's wear), beyond one per camera per interval_min, which is always kept; past it a snapshot keeps its thumbnail and sky features (docs/cameras.md) */
+    /** full frames written to the card in any 24 hours (the card's wear): severe weather's extra snapshots stop when it is reached; one per camera per interval_min and the centre's are kept whatever (docs/cameras.md) */
     frames_mb_per_day: z.number().min(0).default(8),
     /** where the JPEGs go; unset: frames/ beside storage.path */
     frames_dir: z.string().min(1).optional(),
