@@ -254,7 +254,7 @@ export class CameraHub {
     // (docs/cameras.md). "One more" is the largest frame seen lately: as the day's oldest frames
     // leave the 24 hours, room for a byte or two must not bring back snapshots whose full frame
     // the store would not keep anyway.
-    const spent = this.severeWhy !== null && this.dayOfFramesBytes(now) + this.frameBytes > this.o.config.cameras.frames_mb_per_day * 1024 * 1024;
+    const spent = this.severeWhy !== null && this.frameBytes > this.dayBudgetLeft(now);
     if (spent && !this.budgetSpent) this.o.log.warn({ why: this.severeWhy, budgetMb: this.o.config.cameras.frames_mb_per_day }, 'camera: severe weather, but the day\'s full frames reached cameras.frames_mb_per_day: snapshots at the usual interval');
     this.budgetSpent = spent;
     for (const cam of this.cams.values()) {
@@ -266,11 +266,11 @@ export class CameraHub {
     }
   }
 
-  private dayOfFramesBytes(now: number): number {
+  private dayBudgetLeft(now: number): number {
     try {
-      return this.frames.bytesWrittenInDayBefore(now);
+      return this.frames.dayBudgetLeft(now);
     } catch {
-      return 0; // the store is closing: the frame store's own check still bounds what is written
+      return Infinity; // the store is closing: the frame store's own check still bounds what is written
     }
   }
 

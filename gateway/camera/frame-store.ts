@@ -107,9 +107,11 @@ export class FrameStore {
     return (this.db.prepare('SELECT count(*) AS n FROM frames').get() as { n: number }).n;
   }
 
-  /** Full-frame bytes of the frames taken in the 24 hours before `ts`. */
-  bytesWrittenInDayBefore(ts: number): number {
-    return (this.db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM frames WHERE ts > ? AND ts <= ?').get(Math.round(ts) - DAY_MS, Math.round(ts)) as { b: number }).b;
+  /** Full-frame bytes the daily budget has left at `ts` (the frames taken in the 24 hours before it count); Infinity without a budget. */
+  dayBudgetLeft(ts: number): number {
+    if (this.opts.dailyBytes === undefined) return Infinity;
+    const used = (this.db.prepare('SELECT coalesce(sum(bytes), 0) AS b FROM frames WHERE ts > ? AND ts <= ?').get(Math.round(ts) - DAY_MS, Math.round(ts)) as { b: number }).b;
+    return this.opts.dailyBytes - used;
   }
 
   /**
@@ -118,13 +120,12 @@ export class FrameStore {
    */
   save(f: NewFrame, opts: { keep?: boolean } = {}): StoredFrame | null {
     if (!/^[A-Za-z0-9_-]+$/.test(f.camera)) throw new RangeError(`frame store: camera id "${f.camera}" must be letters, digits, _ and - (it names a folder)`);
-    const budget = this.opts.dailyBytes;
-    if (!opts.keep && budget !== undefined) {
-      const used = this.bytesWrittenInDayBefore(f.ts);
-      if (used + f.jpeg.length > budget) {
+    if (!opts.keep) {
+      const left = this.dayBudgetLeft(f.ts);
+      if (f.jpeg.length > left) {
         this.insertRow('', 0, f);
         this.stats.notKept++;
-        this.limited.warn('frames:budget', { camera: f.camera, ts: f.ts, writtenLastDayBytes: used, budgetBytes: budget, notKept: this.stats.notKept },
+        this.limited.warn('frames:budget', { camera: f.camera, ts: f.ts, budgetLeftBytes: left, budgetBytes: this.opts.dailyBytes, notKept: this.stats.notKept },
           'frames: the daily write budget for full frames is spent (cameras.frames_mb_per_day); extra snapshots keep their thumbnail and sky features only');
         return this.nearest(f.camera, f.ts);
       }
